@@ -1,0 +1,65 @@
+"""CiviMatch application factory: a short list of register_* calls and no work at import."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from app import config as config_module
+from app.config import ROOT
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app from the environment, overridden by ``config`` (tests pass one)."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.update(config_module.from_environment())
+    if config:
+        app.config.update(config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_template_helpers(app)
+    register_error_pages(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app.db import register_db
+    from app.extensions import register_security
+
+    register_db(app)
+    register_security(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.auth.routes import bp as auth_bp
+    from app.challenges.routes import bp as challenges_bp
+    from app.main.routes import bp as main_bp
+    from app.organisations.routes import bp as organisations_bp
+    from app.solutions.routes import bp as solutions_bp
+
+    for blueprint in (main_bp, auth_bp, organisations_bp, challenges_bp, solutions_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import register_commands
+
+    register_commands(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.templating import register_filters
+
+    register_filters(app)
+
+
+def register_error_pages(app: Flask) -> None:
+    from app.errors import register_handlers
+
+    register_handlers(app)

@@ -1,0 +1,60 @@
+"""Account forms."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import URL, DataRequired, Email, Length, Optional
+
+from app.forms_common import COUNTRY_CHOICES
+from app.vocabulary import ORG_KINDS, ORG_SIZES
+
+
+class OrganisationFields:
+    """Fields describing an organisation, mixed into sign-up and profile forms."""
+
+    organisation_name = StringField("Organisation name", validators=[DataRequired(), Length(max=200)])
+    kind = SelectField("Kind of organisation", choices=[("", "Choose")] + list(ORG_KINDS.items()),
+                       validators=[DataRequired()])
+    country = SelectField("Country", choices=COUNTRY_CHOICES, validators=[DataRequired()])
+    city = StringField("City", validators=[Optional(), Length(max=120)])
+    size = SelectField("Size (people)", choices=[("", "Choose")] + [(s, s) for s in ORG_SIZES],
+                       validators=[Optional()])
+    website = StringField("Website", validators=[Optional(), URL(require_tld=False), Length(max=300)])
+    description = TextAreaField("About the organisation", validators=[Optional(), Length(max=5000)])
+
+
+class SignupForm(OrganisationFields, FlaskForm):
+    side = RadioField(
+        "I am joining as",
+        choices=[("buyer", "A public buyer (city, region, agency)"),
+                 ("innovator", "An innovator (startup, SME, company, research body)")],
+        validators=[DataRequired(message="Choose buyer or innovator.")],
+    )
+    name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField("E-mail", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    password = PasswordField("Password (8 characters or more)", validators=[DataRequired(), Length(max=256)])
+
+
+class OrganisationForm(OrganisationFields, FlaskForm):
+    pass
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
+    next = HiddenField()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=256)])
+    new_password = PasswordField("New password", validators=[DataRequired(), Length(max=256)])
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("Colleague's e-mail", validators=[DataRequired(), Email(check_deliverability=False),
+                                                         Length(max=254)])
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
+    password = PasswordField("Choose a password", validators=[DataRequired(), Length(max=256)])

@@ -1,0 +1,129 @@
+"""Account routes: thin wrappers over app.services.accounts."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth.forms import AcceptInvitationForm, ChangePasswordForm, InviteForm, LoginForm, SignupForm
+from app.extensions import CurrentUser
+from app.forms_common import ActionForm, apply_errors
+from app.services import accounts
+from app.services.errors import NotFound, ServiceError, ValidationFailed
+from app.web import abort_for, actor_id, get_session, safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+def _start_session(user) -> None:
+    session.clear()  # a fresh session on every log-in: no fixation
+    login_user(CurrentUser(user))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    form = SignupForm()
+    if form.validate_on_submit():
+        org = accounts.OrganisationData(
+            name=form.organisation_name.data, side=form.side.data, kind=form.kind.data, country=form.country.data,
+            city=form.city.data or "", size=form.size.data or "", website=form.website.data or "",
+            description=form.description.data or "",
+        )
+        data = accounts.SignupData(name=form.name.data, email=form.email.data, password=form.password.data,
+                                   organisation=org)
+        try:
+            user = accounts.sign_up(get_session(), data)
+        except ValidationFailed as exc:
+            apply_errors(form, {("organisation_name" if k == "name" else k): v for k, v in exc.errors.items()})
+        else:
+            _start_session(user)
+            flash(f"Welcome to CiviMatch, {user.name}.", "success")
+            return redirect(url_for("main.dashboard"))
+    return render_template("auth/signup.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = accounts.authenticate(get_session(), form.email.data, form.password.data)
+        if user is not None:
+            _start_session(user)
+            return safe_next(form.next.data)
+        form.form_errors.append("E-mail or password is not correct.")
+    return render_template("auth/login.html", form=form), 200 if not form.errors and not form.form_errors else 422
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    if ActionForm().validate_on_submit():
+        accounts.end_all_sessions(get_session(), actor_id())
+        logout_user()
+        session.clear()
+        flash("You have been logged out.", "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/account", methods=["GET"])
+@login_required
+def account():
+    return render_template("auth/account.html", password_form=ChangePasswordForm(), invite_form=InviteForm())
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.change_password(get_session(), actor_id(), form.current_password.data,
+                                            form.new_password.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+        else:
+            _start_session(user)  # this browser stays in; every other session has ended
+            flash("Password changed. Other sessions have been logged out.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", password_form=form, invite_form=InviteForm()), 422
+
+
+@bp.route("/account/invite", methods=["POST"])
+@login_required
+def invite():
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            accounts.invite_member(get_session(), actor_id(), form.email.data,
+                                   secret=current_app.config["SECRET_KEY"], base_url=current_app.config["BASE_URL"])
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+        except ServiceError as exc:
+            abort_for(exc)
+        else:
+            flash(f"Invitation sent to {form.email.data}.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", password_form=ChangePasswordForm(), invite_form=form), 422
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    db = get_session()
+    try:
+        invitation = accounts.invitation_from_token(db, token, secret=current_app.config["SECRET_KEY"],
+                                                    max_age_s=current_app.config["INVITATION_MAX_AGE_S"])
+    except NotFound as exc:
+        return render_template("auth/invitation_invalid.html", message=exc.message), 404
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.accept_invitation(db, invitation, form.name.data, form.password.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            _start_session(user)
+            flash(f"Welcome to {invitation.organisation.name}.", "success")
+            return redirect(url_for("main.dashboard"))
+    status = 422 if form.errors else 200
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation), status

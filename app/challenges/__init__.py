@@ -1,0 +1,1 @@
+"""Challenge statements: public list and detail, and the buyer's editor."""

@@ -1,0 +1,111 @@
+"""Challenge routes: thin wrappers over app.services.challenges and app.services.discovery."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.challenges.forms import ChallengeForm
+from app.forms_common import ActionForm, apply_errors
+from app.listing import challenge_query_from_args
+from app.services import challenges, discovery
+from app.services.content_rules import clean_tags
+from app.services.errors import ServiceError, ValidationFailed
+from app.web import abort_for, actor_id, get_session, viewer_org_id
+
+bp = Blueprint("challenges", __name__, url_prefix="/challenges")
+
+
+@bp.route("")
+def index():
+    query = challenge_query_from_args(request.args)
+    page = discovery.search_challenges(get_session(), query)
+    return render_template("challenges/index.html", page=page, query=query)
+
+
+@bp.route("/<int:challenge_id>")
+def detail(challenge_id: int):
+    try:
+        challenge = challenges.view_challenge(get_session(), challenge_id, viewer_org_id())
+    except ServiceError as exc:
+        abort_for(exc)
+    is_owner = viewer_org_id() == challenge.organisation_id
+    return render_template("challenges/detail.html", challenge=challenge, is_owner=is_owner,
+                           action_form=ActionForm())
+
+
+def _data(form: ChallengeForm) -> challenges.ChallengeData:
+    deadline = datetime.combine(form.deadline.data, time(23, 59), tzinfo=UTC) if form.deadline.data else None
+    return challenges.ChallengeData(
+        title=form.title.data or "", summary=form.summary.data or "",
+        problem_statement=form.problem_statement.data or "", desired_outcomes=form.desired_outcomes.data or "",
+        sector=form.sector.data, tags=clean_tags(form.tags.data or ""), trl_expected=int(form.trl_expected.data),
+        budget_min=form.budget_min.data, budget_max=form.budget_max.data, currency=form.currency.data,
+        location=form.location.data or "", country=form.country.data, deadline=deadline,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not current_user.is_buyer:
+        flash("Only members of a buying organisation can post challenges.", "warning")
+        return redirect(url_for("main.dashboard"))
+    form = ChallengeForm()
+    if request.method == "GET":
+        form.country.data = current_user.organisation_country
+    if form.validate_on_submit():
+        try:
+            challenge = challenges.create_challenge(get_session(), actor_id(), _data(form))
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+        except ServiceError as exc:
+            abort_for(exc)
+        else:
+            flash("Draft saved. Publish it when it is ready.", "success")
+            return redirect(url_for("challenges.detail", challenge_id=challenge.id))
+    return render_template("challenges/form.html", form=form, challenge=None), 422 if form.errors else 200
+
+
+@bp.route("/<int:challenge_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(challenge_id: int):
+    db = get_session()
+    try:
+        challenge = challenges.owned_challenge(db, actor_id(), challenge_id)
+    except ServiceError as exc:
+        abort_for(exc)
+    form = ChallengeForm(obj=challenge)
+    if request.method == "GET":
+        form.tags.data = ", ".join(challenge.tags)
+        form.deadline.data = challenge.deadline.date()
+        form.trl_expected.data = str(challenge.trl_expected)
+    if form.validate_on_submit():
+        try:
+            challenges.update_challenge(db, actor_id(), challenge_id, _data(form))
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+        except ServiceError as exc:
+            abort_for(exc)
+        else:
+            flash("Challenge saved.", "success")
+            return redirect(url_for("challenges.detail", challenge_id=challenge_id))
+    return render_template("challenges/form.html", form=form, challenge=challenge), 422 if form.errors else 200
+
+
+@bp.route("/<int:challenge_id>/status", methods=["POST"])
+@login_required
+def change_status(challenge_id: int):
+    form = ActionForm()
+    new_status = request.form.get("status", "")
+    if form.validate_on_submit():
+        try:
+            challenges.change_status(get_session(), actor_id(), challenge_id, new_status)
+        except ValidationFailed as exc:
+            flash(exc.message, "danger")
+        except ServiceError as exc:
+            abort_for(exc)
+        else:
+            flash(f"Challenge is now {new_status}.", "success")
+    return redirect(url_for("challenges.detail", challenge_id=challenge_id))

@@ -1,0 +1,59 @@
+"""Settings read from the environment; a missing secret fails fast outside development and tests."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 (development and tests only; refused elsewhere)
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot run the app safely."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{ROOT / 'instance' / 'civimatch.sqlite'}"
+
+
+def from_environment() -> dict:
+    """Build the config mapping from environment variables (see README, 'Configuration')."""
+    env = os.environ.get("CIVIMATCH_ENV", "development")
+    secret = os.environ.get("SECRET_KEY")
+    if not secret:
+        if env not in {"development", "test"}:
+            raise ConfigError("SECRET_KEY is not set: refusing to start outside development (set SECRET_KEY).")
+        secret = DEV_SECRET
+    base_url = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return {
+        "ENV_NAME": env,
+        "SECRET_KEY": secret,
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(),
+        "BASE_URL": base_url,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
+        "REMEMBER_COOKIE_SECURE": base_url.startswith("https://"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": 3600 * 8,
+        "INVITATION_MAX_AGE_S": int(os.environ.get("INVITATION_MAX_AGE_S", 7 * 24 * 3600)),
+        "REQUIRE_VERIFIED_BUYERS": _bool("REQUIRE_VERIFIED_BUYERS", False),
+        "MATCH_MODEL_DIR": os.environ.get("MATCH_MODEL_DIR", str(ROOT / "instance" / "models")),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", 25)),
+        "SMTP_USER": os.environ.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "CiviMatch <no-reply@civimatch.example>"),
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", ""),
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "OCDS_PREFIX": os.environ.get("OCDS_PREFIX", "ocds-civimx"),
+        "DEBUG": _bool("FLASK_DEBUG", False),
+    }

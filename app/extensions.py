@@ -1,0 +1,50 @@
+"""Flask extensions: login sessions that can be revoked server-side, and CSRF protection."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import LoginManager, UserMixin
+from flask_wtf.csrf import CSRFProtect
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message_category = "info"
+csrf = CSRFProtect()
+
+
+class CurrentUser(UserMixin):
+    """What the web layer knows of the signed-in user; the id carries the session version."""
+
+    def __init__(self, user) -> None:
+        self.user_id: int = user.id
+        self.email: str = user.email
+        self.name: str = user.name
+        self.organisation_id: int | None = user.organisation_id
+        self.organisation_side: str | None = user.organisation.side if user.organisation else None
+        self.organisation_country: str | None = user.organisation.country if user.organisation else None
+        self.is_admin: bool = user.is_admin
+        self._session_id = f"{user.id}:{user.session_version}"
+
+    def get_id(self) -> str:
+        return self._session_id
+
+    @property
+    def is_buyer(self) -> bool:
+        return self.organisation_side == "buyer"
+
+    @property
+    def is_innovator(self) -> bool:
+        return self.organisation_side == "innovator"
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> CurrentUser | None:
+    from app.db import get_session
+    from app.services import accounts
+
+    user = accounts.user_for_session(get_session(), session_id)
+    return CurrentUser(user) if user else None
+
+
+def register_security(app: Flask) -> None:
+    login_manager.init_app(app)
+    csrf.init_app(app)

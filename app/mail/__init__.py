@@ -1,0 +1,1 @@
+"""Outgoing e-mail: composition from templates, the outbox, and SMTP delivery."""

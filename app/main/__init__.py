@@ -1,0 +1,1 @@
+"""Home page and the signed-in dashboard."""

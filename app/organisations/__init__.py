@@ -1,0 +1,1 @@
+"""Organisation profile pages."""

@@ -1,0 +1,38 @@
+"""Password hashing with argon2id."""
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified against when the e-mail is unknown, so timing does not reveal registered addresses.
+_DUMMY_HASH = _hasher.hash("civimatch-timing-equaliser")
+
+MIN_LENGTH = 8
+MAX_LENGTH = 256
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_problem(password: str, *, name: str = "", email: str = "") -> str | None:
+    """Why a new password is not acceptable, or None; length rules only, no composition rules."""
+    if len(password) < MIN_LENGTH:
+        return f"Use at least {MIN_LENGTH} characters."
+    if len(password) > MAX_LENGTH:
+        return f"Use at most {MAX_LENGTH} characters."
+    lowered = password.lower()
+    local_part = email.split("@")[0].lower()
+    if local_part and len(local_part) >= 4 and local_part in lowered:
+        return "The password must not contain your e-mail address."
+    if name and len(name) >= 4 and name.lower() in lowered:
+        return "The password must not contain your name."
+    return None

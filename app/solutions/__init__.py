@@ -1,0 +1,1 @@
+"""Solutions: public list and detail, and the innovator's editor."""

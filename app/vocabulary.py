@@ -1,0 +1,68 @@
+"""Fixed vocabularies shared by models, forms, services and the recommender's adapters."""
+from __future__ import annotations
+
+SECTORS: dict[str, str] = {
+    "energy": "Energy",
+    "mobility": "Mobility & transport",
+    "water": "Water",
+    "waste": "Waste & circular economy",
+    "buildings": "Buildings & construction",
+    "environment": "Environment & climate",
+    "health": "Health",
+    "safety": "Public safety",
+    "governance": "Governance & digital services",
+    "education": "Education & social inclusion",
+}
+
+BUYER_KINDS: dict[str, str] = {"city": "City", "region": "Region", "agency": "Public agency"}
+INNOVATOR_KINDS: dict[str, str] = {
+    "startup": "Startup",
+    "sme": "SME",
+    "large_company": "Large company",
+    "research_body": "Research body",
+}
+ORG_KINDS: dict[str, str] = {**BUYER_KINDS, **INNOVATOR_KINDS}
+ORG_SIZES: tuple[str, ...] = ("1-10", "11-50", "51-250", "251-1000", "1000+")
+
+PRICING_MODELS: dict[str, str] = {
+    "subscription": "Subscription",
+    "licence": "Licence",
+    "per_unit": "Per unit",
+    "pay_per_use": "Pay per use",
+    "service_contract": "Service contract",
+    "open_source": "Open source",
+}
+
+CURRENCIES: tuple[str, ...] = ("EUR", "GBP", "USD", "NOK", "DKK", "SEK", "CHF", "PLN", "INR", "KRW")
+
+# ISO 3166-1 alpha-2 codes offered in forms; the list covers the countries our users come from.
+COUNTRIES: dict[str, str] = {
+    "AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "CH": "Switzerland", "CY": "Cyprus",
+    "CZ": "Czechia", "DE": "Germany", "DK": "Denmark", "EE": "Estonia", "ES": "Spain",
+    "FI": "Finland", "FR": "France", "GB": "United Kingdom", "GR": "Greece", "HR": "Croatia",
+    "HU": "Hungary", "IE": "Ireland", "IN": "India", "IS": "Iceland", "IT": "Italy",
+    "JP": "Japan", "KR": "South Korea", "LT": "Lithuania", "LU": "Luxembourg", "LV": "Latvia",
+    "MT": "Malta", "NL": "Netherlands", "NO": "Norway", "PL": "Poland", "PT": "Portugal",
+    "RO": "Romania", "SE": "Sweden", "SI": "Slovenia", "SK": "Slovakia", "US": "United States",
+    "CA": "Canada", "AU": "Australia", "SG": "Singapore", "IL": "Israel", "UA": "Ukraine",
+}
+
+TRL_LABELS: dict[int, str] = {
+    1: "Basic principles observed",
+    2: "Technology concept formulated",
+    3: "Experimental proof of concept",
+    4: "Validated in the lab",
+    5: "Validated in a relevant environment",
+    6: "Demonstrated in a relevant environment",
+    7: "Prototype demonstrated in operation",
+    8: "System complete and qualified",
+    9: "Proven in operational environment",
+}
+
+
+def sector_label(code: str) -> str:
+    return SECTORS.get(code, code)
+
+
+def country_name(code: str | None) -> str:
+    return COUNTRIES.get(code or "", code or "")

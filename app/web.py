@@ -1,0 +1,36 @@
+"""Small helpers for views: the request's DB session, the signed-in actor, safe redirects."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from app.db import get_session
+from app.services.errors import ServiceError
+
+__all__ = ["abort_for", "actor_id", "get_session", "safe_next", "viewer_org_id"]
+
+
+def actor_id() -> int:
+    return current_user.user_id
+
+
+def viewer_org_id() -> int | None:
+    return current_user.organisation_id if current_user.is_authenticated else None
+
+
+def safe_next(target: str | None, default: str = "main.dashboard"):
+    """Redirect to ``target`` only when it stays on this site; otherwise to ``default``."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") \
+                and "\\" not in target:
+            return redirect(target)
+    return redirect(url_for(default))
+
+
+def abort_for(exc: ServiceError):
+    """Turn a service error into the matching HTTP error page."""
+    current_app.logger.info("refused %s %s: %s", request.method, request.path, exc.message)
+    abort(exc.status if exc.status in {403, 404, 409} else 400, description=exc.message)
