@@ -1,0 +1,50 @@
+"""Stored recommendations (matches) and the feedback organisations give on them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base, UTCDateTime, utcnow
+from app.models.challenge import Challenge
+from app.models.solution import Solution
+
+
+class Match(Base):
+    """One challenge–solution pair worth showing, with its score and readable reasons."""
+
+    __tablename__ = "matches"
+    __table_args__ = (UniqueConstraint("challenge_id", "solution_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    # Position of this solution in the challenge's list, and of this challenge in the solution's list
+    # (None when the pair is only in the other side's top list).
+    rank_for_challenge: Mapped[int | None] = mapped_column(Integer)
+    rank_for_solution: Mapped[int | None] = mapped_column(Integer)
+    reasons: Mapped[list[dict]] = mapped_column(JSON, default=list)  # [{"kind": "terms", "text": "..."}]
+    model_version: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    challenge: Mapped[Challenge] = relationship()
+    solution: Mapped[Solution] = relationship()
+
+
+class MatchFeedback(Base):
+    """An organisation's verdict on a pair: relevant, not_relevant or hidden."""
+
+    __tablename__ = "match_feedback"
+    __table_args__ = (UniqueConstraint("organisation_id", "challenge_id", "solution_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solutions.id", ondelete="CASCADE"), index=True)
+    verdict: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
