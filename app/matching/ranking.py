@@ -1,0 +1,244 @@
+"""Scoring blocks of pairs with sparse products, top-k selection and the public ranking calls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import scipy.sparse as sp
+
+from app.matching.feedback import adjust_query, hidden_rows, similar_reasons
+from app.matching.model import MatchModel, Side
+from app.matching.reasons import explain_pairs, term_reasons
+from app.matching.records import (
+    CHALLENGE, SOLUTION, Feedback, Item, ItemId, Kind, Match, Reason, other_kind,
+)
+from app.matching.signals import Facts, eligible, now_timestamp, pair_signals
+
+# Scores are rounded to this many units per 1.0 before ordering, so that a pair scores the
+# same whichever way it was computed (one item or a block) and ties fall back on ids.
+SCALE = 1_000_000
+# Query rows per sparse product block: bounds memory to about BLOCK_ROWS x candidates x 30 B.
+BLOCK_ROWS = 128
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """An item similar to a query item of the same kind."""
+
+    id: ItemId
+    score: float
+    reasons: list[Reason]
+
+
+def rank_solutions_for_challenge(
+    model: MatchModel, challenge: Item, k: int = 20,
+    feedback: Feedback | None = None, now: datetime | None = None,
+) -> list[Match]:
+    """Best ``k`` solutions of the model for ``challenge`` (which need not be in the model).
+
+    ``feedback`` is the challenge owner's: relevant/not-relevant solution ids steer the
+    query, hidden ones are never returned. ``now`` decides which deadlines are open.
+    """
+    return _rank_item(model, challenge, k, feedback or Feedback(), now)
+
+
+def rank_challenges_for_solution(
+    model: MatchModel, solution: Item, k: int = 20,
+    feedback: Feedback | None = None, now: datetime | None = None,
+) -> list[Match]:
+    """Best ``k`` challenges of the model for ``solution``; see rank_solutions_for_challenge."""
+    return _rank_item(model, solution, k, feedback or Feedback(), now)
+
+
+def similar_challenges(model: MatchModel, draft: Item, k: int = 10) -> list[Neighbour]:
+    """Active challenges of the model whose text is closest to ``draft`` (itself excluded)."""
+    side = model.sides[CHALLENGE]
+    vector = model.transform([draft])
+    micro = np.rint((vector @ side.matrix.T).toarray() * SCALE).astype(np.int64)
+    micro[:, ~side.facts.active] = 0
+    if draft.id in side.rows:
+        micro[0, side.rows[draft.id]] = 0
+    rows, keys = _top_k(_keys(micro, side.id_rank), k)
+    rows = rows[0][keys[0] >= 0]
+    shared = vector[np.zeros(len(rows), dtype=np.int64)].multiply(side.matrix[rows]).tocsr()
+    return [
+        Neighbour(side.ids[r], _score(micro[0, r]), reasons[:1])
+        for r, reasons in zip(rows, term_reasons(model, shared), strict=True)
+    ]
+
+
+def top_k_all(
+    model: MatchModel, k: int = 20, now: datetime | None = None,
+    feedback_by_org: Mapping[ItemId, Feedback] | None = None,
+) -> Iterator[Match]:
+    """Every active challenge's top ``k`` solutions, then every active solution's top ``k``
+    challenges, with reasons; computed in blocks of sparse products (bounded memory).
+
+    ``feedback_by_org`` maps an organisation id to its feedback, applied to the rankings
+    of that organisation's own items. A pair may appear in both directions.
+    """
+    stamp = now_timestamp(now)
+    feedback_by_code = {model.books.orgs.code(o): f for o, f in (feedback_by_org or {}).items()}
+    challenges, solutions = model.sides[CHALLENGE], model.sides[SOLUTION]
+    best_keys = np.full((k, len(solutions.ids)), -1, dtype=np.int64)
+    best_rows = np.zeros((k, len(solutions.ids)), dtype=np.int64)
+    for start in range(0, len(challenges.ids), BLOCK_ROWS):
+        rows = np.arange(start, min(start + BLOCK_ROWS, len(challenges.ids)))
+        micro = _block_micro(model, CHALLENGE, rows, stamp)
+        yield from _block_matches(model, CHALLENGE, rows, micro, k, stamp, feedback_by_code)
+        column_keys = _keys(micro.T, challenges.id_rank[rows], len(challenges.ids)).T
+        _merge_columns(best_keys, best_rows, column_keys, rows)
+    yield from _column_matches(model, best_keys, best_rows, stamp, feedback_by_code, k)
+
+
+def _rank_item(
+    model: MatchModel, item: Item, k: int, feedback: Feedback, now: datetime | None
+) -> list[Match]:
+    stamp = now_timestamp(now)
+    return _rank_vector(model, item.kind, model.transform([item]), Facts.of([item], model.books),
+                        item.id, k, feedback, stamp)
+
+
+def _rank_vector(
+    model: MatchModel, kind: Kind, vector: sp.csr_matrix, facts: Facts,
+    query_id: ItemId, k: int, feedback: Feedback, stamp: float,
+) -> list[Match]:
+    cand_kind = other_kind(kind)
+    if feedback.relevant or feedback.not_relevant:
+        vector = adjust_query(model, vector, cand_kind, feedback)
+    micro = _micro(model, kind, vector, facts, stamp)
+    micro[0, hidden_rows(model, cand_kind, feedback)] = 0
+    rows, keys = _top_k(_keys(micro, model.sides[cand_kind].id_rank), k)
+    rows = rows[0][keys[0] >= 0]
+    pairs = np.zeros(len(rows), dtype=np.int64)
+    reasons = explain_pairs(model, kind, vector[pairs], facts.take(pairs), rows, stamp)
+    for pair, extra in zip(reasons, similar_reasons(model, cand_kind, feedback, rows), strict=True):
+        if extra is not None:
+            pair.append(extra)
+    return [_match(model, kind, query_id, r, _score(micro[0, r]), why)
+            for r, why in zip(rows, reasons, strict=True)]
+
+
+def _micro(model: MatchModel, kind: Kind, vectors: sp.csr_matrix, facts: Facts, stamp: float) -> np.ndarray:
+    """Scores of query rows against every candidate in units of 1/SCALE; 0 = not eligible."""
+    cand_kind = other_kind(kind)
+    cand = model.sides[cand_kind]
+    text = (vectors @ cand.matrix.T).toarray()
+    blended = text * pair_signals(facts, kind, cand.facts, stamp).multiplier()
+    micro = np.rint(blended * SCALE).astype(np.int64)
+    micro[~eligible(facts, cand.facts, cand_kind, stamp)] = 0
+    return micro
+
+
+def _block_micro(model: MatchModel, kind: Kind, rows: np.ndarray, stamp: float) -> np.ndarray:
+    side = model.sides[kind]
+    facts = side.facts.take(rows)
+    micro = _micro(model, kind, side.matrix[rows], facts, stamp)
+    # Inactive or expired queries get no recommendations at all.
+    micro[~_query_open(facts, kind, stamp)] = 0
+    return micro
+
+
+def _query_open(facts: Facts, kind: Kind, stamp: float) -> np.ndarray:
+    is_open = facts.active.copy()
+    if kind == CHALLENGE:
+        is_open &= ~(facts.deadline <= stamp)
+    return is_open
+
+
+def _keys(micro: np.ndarray, id_rank: np.ndarray, n: int | None = None) -> np.ndarray:
+    """Unique sort keys per row: score first, then the lower id; -1 marks no match.
+
+    ``id_rank`` ranks the columns' ids among all ``n`` ids of their side.
+    """
+    n = len(id_rank) if n is None else n
+    keys = micro * n + (n - 1 - id_rank)[None, :]
+    keys[micro <= 0] = -1
+    return keys
+
+
+def _top_k(keys: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices and keys of each row's ``k`` largest keys, best first."""
+    k = min(k, keys.shape[1])
+    if k <= 0:
+        empty = np.zeros((keys.shape[0], 0), dtype=np.int64)
+        return empty, empty
+    part = np.argpartition(-keys, k - 1, axis=1)[:, :k]
+    top = np.take_along_axis(keys, part, axis=1)
+    order = np.argsort(-top, axis=1)
+    return np.take_along_axis(part, order, axis=1), np.take_along_axis(top, order, axis=1)
+
+
+def _merge_columns(best_keys: np.ndarray, best_rows: np.ndarray, keys: np.ndarray, rows: np.ndarray) -> None:
+    """Fold one block of (query rows x columns) keys into each column's running top-k."""
+    k = best_keys.shape[0]
+    all_keys = np.concatenate([best_keys, keys], axis=0)
+    all_rows = np.concatenate([best_rows, np.broadcast_to(rows[:, None], keys.shape)], axis=0)
+    part = np.argpartition(-all_keys, k - 1, axis=0)[:k]
+    best_keys[:] = np.take_along_axis(all_keys, part, axis=0)
+    best_rows[:] = np.take_along_axis(all_rows, part, axis=0)
+
+
+def _block_matches(
+    model: MatchModel, kind: Kind, rows: np.ndarray, micro: np.ndarray, k: int,
+    stamp: float, feedback_by_code: Mapping[int, Feedback],
+) -> Iterator[Match]:
+    side = model.sides[kind]
+    cand_rows, keys = _top_k(_keys(micro, model.sides[other_kind(kind)].id_rank), k)
+    yield from _pairs_to_matches(model, kind, rows, cand_rows, keys, micro, stamp, feedback_by_code, side)
+
+
+def _column_matches(
+    model: MatchModel, best_keys: np.ndarray, best_rows: np.ndarray, stamp: float,
+    feedback_by_code: Mapping[int, Feedback], k: int,
+) -> Iterator[Match]:
+    order = np.argsort(-best_keys, axis=0)
+    keys = np.take_along_axis(best_keys, order, axis=0).T
+    cand_rows = np.take_along_axis(best_rows, order, axis=0).T
+    n = len(model.sides[CHALLENGE].ids)
+    micro_of = np.where(keys >= 0, keys // max(n, 1), 0)
+    side = model.sides[SOLUTION]
+    for start in range(0, len(side.ids), BLOCK_ROWS * 8):
+        rows = np.arange(start, min(start + BLOCK_ROWS * 8, len(side.ids)))
+        block = slice(start, rows[-1] + 1)
+        yield from _pairs_to_matches(model, SOLUTION, rows, cand_rows[block], keys[block],
+                                     micro_of[block], stamp, feedback_by_code, side, dense=False)
+
+
+def _pairs_to_matches(
+    model: MatchModel, kind: Kind, rows: np.ndarray, cand_rows: np.ndarray, keys: np.ndarray,
+    micro: np.ndarray, stamp: float, feedback_by_code: Mapping[int, Feedback], side: Side,
+    dense: bool = True,
+) -> Iterator[Match]:
+    """Explain all kept pairs of a block at once, then emit them query by query."""
+    query_index, rank = np.nonzero(keys >= 0)
+    pair_cands = cand_rows[query_index, rank]
+    pair_queries = rows[query_index]
+    scores = micro[query_index, pair_cands] if dense else micro[query_index, rank]
+    reasons = explain_pairs(model, kind, side.matrix[pair_queries], side.facts.take(pair_queries),
+                            pair_cands, stamp)
+    bounds = np.searchsorted(query_index, np.arange(len(rows) + 1))
+    for i, row in enumerate(rows):
+        feedback = feedback_by_code.get(int(side.facts.org[row]))
+        if feedback is not None:
+            yield from _rank_vector(model, kind, side.matrix[[row]], side.facts.take(np.array([row])),
+                                    side.ids[row], keys.shape[1], feedback, stamp)
+            continue
+        for p in range(bounds[i], bounds[i + 1]):
+            yield _match(model, kind, side.ids[row], int(pair_cands[p]), _score(scores[p]), reasons[p])
+
+
+def _match(model: MatchModel, kind: Kind, query_id: ItemId, cand_row: int, score: float,
+           reasons: list[Reason]) -> Match:
+    cand_id = model.sides[other_kind(kind)].ids[cand_row]
+    if kind == CHALLENGE:
+        return Match(query_id, cand_id, score, reasons)
+    return Match(cand_id, query_id, score, reasons)
+
+
+def _score(micro: int) -> float:
+    return round(int(micro) / SCALE, 6)
+
