@@ -8,22 +8,13 @@ from alembic import context
 from app import models  # noqa: F401  (registers every table on Base.metadata)
 from app.config import default_database_url
 from app.db import Base, make_engine
+from app.schema_filters import include_object  # search indexes live outside the models
 
 config = context.config
 if config.config_file_name and not config.attributes.get("skip_logging"):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata
-# Search indexes live outside the models (FTS5 tables, expression indexes): autogenerate ignores them.
-IGNORED_TABLE_PREFIXES = ("challenges_fts", "solutions_fts")
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    if type_ == "table" and name and name.startswith(IGNORED_TABLE_PREFIXES):
-        return False
-    if type_ == "index" and name and name.startswith("ix_search_"):
-        return False
-    return True
 
 
 def database_url() -> str:
