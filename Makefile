@@ -30,6 +30,7 @@ migrate: install
 
 seed: migrate
 	$(FLASK) seed load
+	$(FLASK) matches rebuild
 
 run: seed
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app

@@ -37,14 +37,33 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.admin.report_routes import bp as reports_bp
+    from app.admin.routes import bp as admin_bp
+    from app.auth.recovery import bp as recovery_bp
     from app.auth.routes import bp as auth_bp
     from app.challenges.routes import bp as challenges_bp
+    from app.digests.admin_routes import bp as digest_admin_bp
+    from app.digests.routes import bp as digests_bp
     from app.main.routes import bp as main_bp
+    from app.matches.routes import bp as matches_bp
     from app.organisations.routes import bp as organisations_bp
     from app.solutions.routes import bp as solutions_bp
 
-    for blueprint in (main_bp, auth_bp, organisations_bp, challenges_bp, solutions_bp):
+    for blueprint in (main_bp, auth_bp, organisations_bp, challenges_bp, solutions_bp, matches_bp):
         app.register_blueprint(blueprint)
+    for blueprint in (recovery_bp, admin_bp, reports_bp):  # security and moderation
+        app.register_blueprint(blueprint)
+    for blueprint in (digests_bp, digest_admin_bp):  # digest settings, unsubscribe, outbox admin
+        app.register_blueprint(blueprint)
+    from app.applications.routes import bp as applications_bp
+    from app.open_data.routes import bp as open_data_bp
+    from app.pilots.routes import bp as pilots_bp
+
+    for blueprint in (applications_bp, pilots_bp, open_data_bp):  # match to purchase, transparency
+        app.register_blueprint(blueprint)
+    from app.api import register_api
+
+    register_api(app)  # the JSON API at /api/v1 and its pages
 
 
 def register_cli(app: Flask) -> None:

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from app.challenges.forms import ChallengeForm
 from app.forms_common import ActionForm, apply_errors
 from app.listing import challenge_query_from_args
-from app.services import challenges, discovery
+from app.services import challenges, discovery, matches
 from app.services.content_rules import clean_tags
 from app.services.errors import ServiceError, ValidationFailed
 from app.web import abort_for, actor_id, get_session, viewer_org_id
@@ -31,8 +31,11 @@ def detail(challenge_id: int):
     except ServiceError as exc:
         abort_for(exc)
     is_owner = viewer_org_id() == challenge.organisation_id
+    # While drafting, show look-alike challenges of other buyers so cities reuse each other's work.
+    similar = matches.similar_open_challenges(get_session(), challenge) if is_owner and challenge.status == "draft" \
+        else None
     return render_template("challenges/detail.html", challenge=challenge, is_owner=is_owner,
-                           action_form=ActionForm())
+                           action_form=ActionForm(), similar=similar)
 
 
 def _data(form: ChallengeForm) -> challenges.ChallengeData:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 
+from app.forms_common import ActionForm
 from app.services import dashboard as dashboard_service
-from app.services import discovery
+from app.services import discovery, match_lists
 from app.web import actor_id, get_session
 
 bp = Blueprint("main", __name__)
@@ -21,4 +22,12 @@ def index():
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    return render_template("main/dashboard.html", overview=dashboard_service.overview(get_session(), actor_id()))
+    overview = dashboard_service.overview(get_session(), actor_id())
+    top_matches, verdicts = None, {}
+    if overview.organisation is not None:
+        top_matches = match_lists.for_organisation(get_session(), actor_id(), match_lists.MatchFilters(per_page=5))
+        pairs = [(m.challenge_id, m.solution_id) for m in top_matches.items]
+        verdicts = match_lists.verdicts(get_session(), overview.organisation.id, pairs)
+    return render_template("main/dashboard.html", overview=overview, top_matches=top_matches,
+                           verdicts=verdicts, action_form=ActionForm(), buyer_view=current_user.is_buyer,
+                           subject=None)

@@ -1,10 +1,14 @@
 """Typed SQLAlchemy models, one module per aggregate; imported here so metadata is complete."""
 from app.models.api_token import ApiToken
+from app.models.application import Application, ConflictDeclaration, EvaluationCriterion, Score, ScoreChange
 from app.models.challenge import Challenge
 from app.models.digest import DigestItem, DigestPreference, DigestRun, SavedChallenge
 from app.models.organisation import Invitation, Organisation, User
-from app.models.matching import Match, MatchFeedback
+from app.models.matching import Match, MatchFeedback, MatchModelRecord
+from app.models.moderation import AdminAuditEntry, Report
 from app.models.outbox import OutboxMessage
+from app.models.pilot import KpiMeasurement, Pilot, PilotKpi, PilotMilestone, PilotSpend
 from app.models.solution import Solution, SolutionSector
 
-__all__ = ["ApiToken", "DigestItem", "DigestPreference", "DigestRun", "SavedChallenge", "Challenge", "Invitation", "Match", "MatchFeedback", "Organisation", "OutboxMessage", "Solution", "SolutionSector", "User"]
+__all__ = ["ApiToken", "Application", "ConflictDeclaration", "EvaluationCriterion", "KpiMeasurement", "Pilot", "PilotKpi",
+           "PilotMilestone", "PilotSpend", "Score", "ScoreChange", "DigestItem", "DigestPreference", "DigestRun", "SavedChallenge", "AdminAuditEntry", "Report", "Challenge", "Invitation", "Match", "MatchFeedback", "MatchModelRecord", "Organisation", "OutboxMessage", "Solution", "SolutionSector", "User"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime, utcnow
@@ -48,3 +48,20 @@ class MatchFeedback(Base):
     verdict: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class MatchModelRecord(Base):
+    """A fitted recommender, stored so that every web worker ranks with the same model.
+
+    Items published or edited after ``fitted_at`` are added to the loaded model on top
+    (transformed with the fitted vocabulary, never refitted) until the next full rebuild.
+    """
+
+    __tablename__ = "match_models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(64))
+    fitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    challenges: Mapped[int] = mapped_column(Integer, default=0)
+    solutions: Mapped[int] = mapped_column(Integer, default=0)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)

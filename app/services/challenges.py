@@ -4,17 +4,28 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.models import Challenge, User
 from app.services import content_rules as rules
+from app.services import matches
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from app.vocabulary import COUNTRIES, CURRENCIES
 
 # Statuses anyone may see; drafts stay inside the organisation.
-PUBLIC_STATUSES: tuple[str, ...] = ("open", "closed")
-TRANSITIONS: dict[str, set[str]] = {"draft": {"open"}, "open": {"closed"}, "closed": set()}
+PUBLIC_STATUSES: tuple[str, ...] = ("open", "evaluation", "awarded", "closed")
+# draft -> open -> evaluation -> awarded | closed | cancelled; awarded, closed and cancelled are final.
+TRANSITIONS: dict[str, set[str]] = {
+    "draft": {"open", "cancelled"},
+    "open": {"evaluation", "closed", "cancelled"},
+    "evaluation": {"awarded", "closed", "cancelled"},
+    "awarded": set(),
+    "closed": set(),
+    "cancelled": set(),
+}
+EDITABLE_STATUSES: tuple[str, ...] = ("draft", "open")
 TEXT_LIMITS = {"title": 200, "summary": 500, "problem_statement": 10000, "desired_outcomes": 5000, "location": 200}
 MAX_BUDGET = 10**12
 
@@ -83,7 +94,7 @@ def owned_challenge(session: Session, actor_id: int, challenge_id: int) -> Chall
     if challenge is None:
         raise NotFound("No such challenge.")
     if actor is None or actor.organisation_id != challenge.organisation_id:
-        if challenge.status not in PUBLIC_STATUSES:
+        if challenge.status not in PUBLIC_STATUSES or challenge.hidden_at is not None:
             raise NotFound("No such challenge.")
         raise Forbidden("Only the organisation that posted this challenge can change it.")
     return challenge
@@ -104,8 +115,8 @@ def create_challenge(session: Session, actor_id: int, data: ChallengeData) -> Ch
 
 def update_challenge(session: Session, actor_id: int, challenge_id: int, data: ChallengeData) -> Challenge:
     challenge = owned_challenge(session, actor_id, challenge_id)
-    if challenge.status == "closed":
-        raise InvalidTransition("A closed challenge can no longer be edited.")
+    if challenge.status not in EDITABLE_STATUSES:
+        raise InvalidTransition(f"A challenge in {challenge.status} can no longer be edited.")
     data.tags = rules.clean_tags(data.tags)
     errors = validate(data)
     if errors:
@@ -113,6 +124,7 @@ def update_challenge(session: Session, actor_id: int, challenge_id: int, data: C
     for name, value in _fields(data).items():
         setattr(challenge, name, value)
     session.commit()
+    matches.refresh_item(session, challenge)
     return challenge
 
 
@@ -128,16 +140,27 @@ def change_status(session: Session, actor_id: int, challenge_id: int, new_status
     challenge = owned_challenge(session, actor_id, challenge_id)
     if new_status not in TRANSITIONS.get(challenge.status, set()):
         raise InvalidTransition(f"A {challenge.status} challenge cannot become {new_status}.")
+    if new_status == "awarded":
+        # Awarding happens by awarding a pilot (app.services.pilots), which records who won.
+        raise InvalidTransition("Award a pilot to an application or a matched solution to award a challenge.")
     if new_status == "open":
+        if _verification_required() and not challenge.organisation.verified:
+            raise Forbidden("Your organisation must be verified by the platform before it can publish challenges.")
         problem = _deadline_problem(challenge.deadline, utcnow())
         if problem:
             raise ValidationFailed({"deadline": problem})
         challenge.published_at = utcnow()
-    if new_status == "closed":
+    if new_status in ("closed", "cancelled"):
         challenge.closed_at = utcnow()
     challenge.status = new_status
     session.commit()
+    matches.refresh_item(session, challenge)
     return challenge
+
+
+def _verification_required() -> bool:
+    # A platform setting (REQUIRE_VERIFIED_BUYERS), not request state: web, API and CLI callers get the same rule.
+    return has_app_context() and bool(current_app.config.get("REQUIRE_VERIFIED_BUYERS"))
 
 
 def publish_challenge(session: Session, actor_id: int, challenge_id: int) -> Challenge:
@@ -153,6 +176,7 @@ def view_challenge(session: Session, challenge_id: int, viewer_org_id: int | Non
     challenge = session.get(Challenge, challenge_id)
     if challenge is None:
         raise NotFound("No such challenge.")
-    if challenge.status not in PUBLIC_STATUSES and challenge.organisation_id != viewer_org_id:
+    hidden = challenge.status not in PUBLIC_STATUSES or challenge.hidden_at is not None  # hidden: moderation
+    if hidden and challenge.organisation_id != viewer_org_id:
         raise NotFound("No such challenge.")
     return challenge

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from app.db import utcnow
 from app.models import Solution, User
 from app.services import content_rules as rules
+from app.services import matches
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from app.vocabulary import PRICING_MODELS
 
@@ -64,7 +65,7 @@ def owned_solution(session: Session, actor_id: int, solution_id: int) -> Solutio
     if solution is None:
         raise NotFound("No such solution.")
     if actor is None or actor.organisation_id != solution.organisation_id:
-        if solution.status not in PUBLIC_STATUSES:
+        if solution.status not in PUBLIC_STATUSES or solution.hidden_at is not None:
             raise NotFound("No such solution.")
         raise Forbidden("Only the organisation that listed this solution can change it.")
     return solution
@@ -106,6 +107,7 @@ def update_solution(session: Session, actor_id: int, solution_id: int, data: Sol
     for name, value in _checked(data).items():
         setattr(solution, name, value)
     session.commit()
+    matches.refresh_item(session, solution)
     return solution
 
 
@@ -118,6 +120,7 @@ def change_status(session: Session, actor_id: int, solution_id: int, new_status:
         solution.published_at = utcnow()
     solution.status = new_status
     session.commit()
+    matches.refresh_item(session, solution)
     return solution
 
 
@@ -134,6 +137,7 @@ def view_solution(session: Session, solution_id: int, viewer_org_id: int | None)
     solution = session.get(Solution, solution_id)
     if solution is None:
         raise NotFound("No such solution.")
-    if solution.status not in PUBLIC_STATUSES and solution.organisation_id != viewer_org_id:
+    hidden = solution.status not in PUBLIC_STATUSES or solution.hidden_at is not None  # hidden: moderation
+    if hidden and solution.organisation_id != viewer_org_id:
         raise NotFound("No such solution.")
     return solution

@@ -1,0 +1,1 @@
+"""Ranked matches with reasons, feedback on them, and look-alike challenges."""

@@ -1,0 +1,100 @@
+"""Match routes: thin wrappers over app.services.match_lists and app.services.matches."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, render_template, request
+from flask_login import current_user, login_required
+
+from app.forms_common import ActionForm
+from app.services import challenges, match_lists, matches, solutions
+from app.services.errors import ServiceError
+from app.vocabulary import SECTORS
+from app.web import abort_for, actor_id, get_session, safe_next
+
+bp = Blueprint("matches", __name__)
+
+
+def _filters() -> match_lists.MatchFilters:
+    args = request.args
+    try:
+        min_score = min(max(float(args.get("min_score") or 0), 0.0), 1.0)
+    except ValueError:
+        min_score = 0.0
+    trl = args.get("trl_min", "")
+    page = args.get("page", "1")
+    return match_lists.MatchFilters(
+        min_score=min_score, sector=args.get("sector") if args.get("sector") in SECTORS else "",
+        trl_min=int(trl) if trl.isdigit() and 1 <= int(trl) <= 9 else None,
+        page=int(page) if page.isdigit() and int(page) < 10**6 else 1,
+    )
+
+
+def _render(page, title: str, subject=None):
+    pairs = [(m.challenge_id, m.solution_id) for m in page.items]
+    verdicts = match_lists.verdicts(get_session(), current_user.organisation_id, pairs)
+    return render_template("matches/list.html", page=page, title=title, subject=subject, filters=_filters(),
+                           verdicts=verdicts, action_form=ActionForm(), buyer_view=current_user.is_buyer)
+
+
+@bp.route("/matches")
+@login_required
+def overview():
+    try:
+        page = match_lists.for_organisation(get_session(), actor_id(), _filters())
+    except ServiceError as exc:
+        abort_for(exc)
+    title = "Solutions for your challenges" if current_user.is_buyer else "Open challenges for your solutions"
+    return _render(page, title)
+
+
+@bp.route("/challenges/<int:challenge_id>/matches")
+@login_required
+def for_challenge(challenge_id: int):
+    try:
+        page = match_lists.for_challenge(get_session(), actor_id(), challenge_id, _filters())
+    except ServiceError as exc:
+        abort_for(exc)
+    challenge = challenges.view_challenge(get_session(), challenge_id, current_user.organisation_id)
+    return _render(page, f"Matching solutions: {challenge.title}", challenge)
+
+
+@bp.route("/solutions/<int:solution_id>/matches")
+@login_required
+def for_solution(solution_id: int):
+    try:
+        page = match_lists.for_solution(get_session(), actor_id(), solution_id, _filters())
+    except ServiceError as exc:
+        abort_for(exc)
+    solution = solutions.view_solution(get_session(), solution_id, current_user.organisation_id)
+    return _render(page, f"Open challenges for: {solution.title}", solution)
+
+
+@bp.route("/matches/feedback", methods=["POST"])
+@login_required
+def feedback():
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            match_lists.record_feedback(get_session(), actor_id(), _int("challenge_id"), _int("solution_id"),
+                                        request.form.get("verdict", ""))
+        except ServiceError as exc:
+            abort_for(exc)
+        labels = {"relevant": "Marked relevant", "not_relevant": "Marked not relevant", "hidden": "Hidden"}
+        flash(f"{labels[request.form['verdict']]}. Your rankings now take it into account.", "success")
+    return safe_next(request.form.get("next"), "matches.overview")
+
+
+def _int(name: str) -> int:
+    value = request.form.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 12 else 0
+
+
+@bp.route("/challenges/<int:challenge_id>/similar")
+@login_required
+def similar(challenge_id: int):
+    db = get_session()
+    try:
+        draft = challenges.owned_challenge(db, actor_id(), challenge_id)
+    except ServiceError as exc:
+        abort_for(exc)
+    neighbours = matches.similar_open_challenges(db, draft)
+    return render_template("matches/similar.html", draft=draft, neighbours=neighbours)

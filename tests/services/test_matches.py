@@ -1,0 +1,112 @@
+"""Stored matches: rebuild, one-item refresh without refit, lists, feedback and look-alikes."""
+import pytest
+from sqlalchemy import func, select
+
+from app.models import Match, MatchModelRecord
+from app.services import challenges, match_lists, match_store, matches
+from app.services.errors import Forbidden
+
+
+def _corpus(make):
+    buyer = make.buyer(email="buyer@city.example")
+    innovator = make.innovator(email="inno@leaks.example")
+    other = make.innovator(email="other@buses.example")
+    leak = make.challenge(buyer, title="Detect water leaks in the distribution network", sector="water",
+                          summary="Acoustic leak detection for ageing pipes", tags=["leak detection", "pipes"],
+                          problem_statement="Our water network loses 30% of treated water through leaks in pipes.")
+    make.challenge(buyer, title="Electric bus depot charging", sector="mobility",
+                   problem_statement="We need smart charging schedules for 200 electric buses at the depot.")
+    sensor = make.solution(innovator, title="Acoustic leak sensors for water pipes", sectors=["water"],
+                           tags=["leak detection"], trl=8,
+                           description="Acoustic sensors on pipes find water leaks within metres.")
+    bus = make.solution(other, title="Depot charging scheduler for electric buses", sectors=["mobility"],
+                        description="Charging schedules for electric bus fleets at depots.", trl=7)
+    return buyer, innovator, leak, sensor, bus
+
+
+def test_rebuild_stores_ranked_matches_with_readable_reasons(db, make):
+    buyer, _, leak, sensor, bus = _corpus(make)
+    report = matches.rebuild(db)
+    assert report.challenges == 2 and report.solutions == 2 and report.matches > 0
+    page = match_lists.for_challenge(db, buyer.id, leak.id, match_lists.MatchFilters())
+    assert page.items[0].solution_id == sensor.id
+    texts = " ".join(r["text"] for r in page.items[0].reasons)
+    assert "leak" in texts
+    assert "Water" in texts  # same sector is explained
+
+
+def test_rebuild_twice_replaces_rather_than_duplicates(db, make):
+    _corpus(make)
+    first = matches.rebuild(db).matches
+    second = matches.rebuild(db).matches
+    assert first == second == db.scalar(select(func.count()).select_from(Match))
+    assert db.scalar(select(func.count()).select_from(MatchModelRecord)) == 1
+
+
+def test_publishing_after_rebuild_matches_new_item_without_refit(db, make):
+    buyer, innovator, *_ = _corpus(make)
+    matches.rebuild(db)
+    version = db.scalar(select(MatchModelRecord.version))
+    new = make.challenge(buyer, title="Find leaks with acoustic sensors in old pipes", sector="water",
+                         problem_statement="Leaks in cast-iron water pipes waste water.")
+    stored = db.scalars(select(Match).where(Match.challenge_id == new.id)).all()
+    assert stored, "a published challenge is matched at once"
+    assert {m.model_version for m in stored} == {version}
+    assert db.scalar(select(func.count()).select_from(MatchModelRecord)) == 1
+
+
+def test_closing_a_challenge_removes_its_matches(db, make):
+    buyer, _, leak, *_ = _corpus(make)
+    matches.rebuild(db)
+    challenges.close_challenge(db, buyer.id, leak.id)
+    assert db.scalars(select(Match).where(Match.challenge_id == leak.id)).all() == []
+
+
+def test_organisation_never_sees_its_own_items(db, make):
+    buyer, innovator, leak, sensor, _ = _corpus(make)
+    matches.rebuild(db)
+    page = match_lists.for_organisation(db, innovator.id, match_lists.MatchFilters())
+    assert page.items
+    assert all(m.solution.organisation_id == innovator.organisation_id for m in page.items)
+    assert all(m.challenge.organisation_id != innovator.organisation_id for m in page.items)
+
+
+def test_hidden_match_never_comes_back(db, make):
+    buyer, _, leak, sensor, _ = _corpus(make)
+    matches.rebuild(db)
+    match_lists.record_feedback(db, buyer.id, leak.id, sensor.id, "hidden")
+    matches.rebuild(db)
+    page = match_lists.for_challenge(db, buyer.id, leak.id, match_lists.MatchFilters())
+    assert sensor.id not in [m.solution_id for m in page.items]
+
+
+def test_relevant_feedback_shows_in_reasons_of_similar_items(db, make):
+    buyer, innovator, leak, sensor, _ = _corpus(make)
+    make.solution(innovator, title="Pipe leak noise loggers", sectors=["water"], tags=["leak detection"],
+                  description="Noise loggers on water pipes detect leaks overnight.")
+    matches.rebuild(db)
+    match_lists.record_feedback(db, buyer.id, leak.id, sensor.id, "relevant")
+    page = match_lists.for_challenge(db, buyer.id, leak.id, match_lists.MatchFilters())
+    reasons = [r["text"] for m in page.items if m.solution_id != sensor.id for r in m.reasons]
+    assert any("marked relevant" in text and "Acoustic leak sensors" in text for text in reasons)
+
+
+def test_feedback_on_someone_elses_pair_is_refused(db, make):
+    _, _, leak, sensor, _ = _corpus(make)
+    stranger = make.buyer(email="stranger@elsewhere.example")
+    matches.rebuild(db)
+    with pytest.raises(Forbidden):
+        match_lists.record_feedback(db, stranger.id, leak.id, sensor.id, "hidden")
+
+
+def test_similar_open_challenges_of_other_buyers(db, make):
+    _, _, leak, _, _ = _corpus(make)
+    other_city = make.buyer(email="water@othercity.example")
+    draft = make.challenge(other_city, publish=False, title="Leak detection in water pipes", sector="water",
+                           summary="Acoustic leak detection", tags=["leak detection"],
+                           problem_statement="Find leaks in our water pipes early.")
+    matches.rebuild(db)
+    match_store.forget_cache()
+    found = matches.similar_open_challenges(db, draft)
+    assert found[0].challenge.id == leak.id
+    assert all(n.challenge.organisation_id != other_city.organisation_id for n in found)
