@@ -23,6 +23,26 @@ def default_database_url() -> str:
     return f"sqlite:///{ROOT / 'instance' / 'civimatch.sqlite'}"
 
 
+def security_settings() -> dict:
+    """Rate limits, session time-outs, token lifetimes and trusted hosts (README, 'Security')."""
+    hosts = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+    return {
+        "TRUSTED_HOSTS": hosts or None,  # None: the BASE_URL host + localhost (app.security.hosts)
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": "civimatch",
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10/minute;50/hour"),
+        "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "5/minute;30/hour"),
+        "PASSWORD_RESET_RATE_LIMIT": os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5/minute;20/hour"),
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120/minute"),
+        "SESSION_IDLE_TIMEOUT_S": int(os.environ.get("SESSION_IDLE_TIMEOUT_S", 2 * 3600)),
+        "SESSION_ABSOLUTE_TIMEOUT_S": int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT_S", 24 * 3600)),
+        "PASSWORD_RESET_MAX_AGE_S": int(os.environ.get("PASSWORD_RESET_MAX_AGE_S", 3600)),
+        "EMAIL_CONFIRM_MAX_AGE_S": int(os.environ.get("EMAIL_CONFIRM_MAX_AGE_S", 7 * 24 * 3600)),
+    }
+
+
 def from_environment() -> dict:
     """Build the config mapping from environment variables (see README, 'Configuration')."""
     env = os.environ.get("CIVIMATCH_ENV", "development")
@@ -62,4 +82,5 @@ def from_environment() -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         "OCDS_PREFIX": os.environ.get("OCDS_PREFIX", "ocds-civimx"),
         "DEBUG": _bool("FLASK_DEBUG", False),
+        **security_settings(),
     }

@@ -22,6 +22,7 @@ class CurrentUser(UserMixin):
         self.organisation_side: str | None = user.organisation.side if user.organisation else None
         self.organisation_country: str | None = user.organisation.country if user.organisation else None
         self.is_admin: bool = user.is_admin
+        self.email_confirmed: bool = user.email_confirmed_at is not None
         self._session_id = f"{user.id}:{user.session_version}"
 
     def get_id(self) -> str:
@@ -48,3 +49,6 @@ def load_user(session_id: str) -> CurrentUser | None:
 def register_security(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
+    from app.security import register_hardening
+
+    register_hardening(app)

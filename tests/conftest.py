@@ -71,6 +71,7 @@ def make_test_app(database_url: str, **overrides):
         "WTF_CSRF_ENABLED": False,
         "BASE_URL": "http://civimatch.test",
         "SERVER_NAME": None,
+        "RATELIMIT_ENABLED": False,  # tests/security/test_rate_limits.py turns it on
     }
     config.update(overrides)
     return create_app(config)

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth.forms import AcceptInvitationForm, ChangePasswordForm, InviteForm, LoginForm, SignupForm
 from app.extensions import CurrentUser
 from app.forms_common import ActionForm, apply_errors
-from app.services import accounts
+from app.security.limits import limiter, login_limit, signup_limit
+from app.services import account_recovery, accounts
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 from app.web import abort_for, actor_id, get_session, safe_next
 
@@ -20,6 +21,7 @@ def _start_session(user) -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(signup_limit, methods=["POST"])
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
@@ -35,6 +37,8 @@ def signup():
         except ValidationFailed as exc:
             apply_errors(form, {("organisation_name" if k == "name" else k): v for k, v in exc.errors.items()})
         else:
+            account_recovery.send_email_confirmation(get_session(), user.id, secret=current_app.config["SECRET_KEY"],
+                                                     base_url=current_app.config["BASE_URL"])
             _start_session(user)
             flash(f"Welcome to CiviMatch, {user.name}.", "success")
             return redirect(url_for("main.dashboard"))
@@ -42,6 +46,7 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():

@@ -10,5 +10,5 @@ from app.models.outbox import OutboxMessage
 from app.models.pilot import KpiMeasurement, Pilot, PilotKpi, PilotMilestone, PilotSpend
 from app.models.solution import Solution, SolutionSector
 
-__all__ = ["ApiToken", "Application", "ConflictDeclaration", "EvaluationCriterion", "KpiMeasurement", "Pilot", "PilotKpi",
+__all__ = ["AdminAuditEntry", "Report", "ApiToken", "Application", "ConflictDeclaration", "EvaluationCriterion", "KpiMeasurement", "Pilot", "PilotKpi",
            "PilotMilestone", "PilotSpend", "Score", "ScoreChange", "DigestItem", "DigestPreference", "DigestRun", "SavedChallenge", "AdminAuditEntry", "Report", "Challenge", "Invitation", "Match", "MatchFeedback", "MatchModelRecord", "Organisation", "OutboxMessage", "Solution", "SolutionSector", "User"]

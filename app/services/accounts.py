@@ -87,6 +87,8 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     user = find_user_by_email(session, email)
     if not verify_password(user.password_hash if user else None, password):
         return None
+    if user.suspended_at is not None:  # suspended by a platform admin (app.services.moderation)
+        return None
     user.last_login_at = utcnow()
     session.commit()
     return user
@@ -98,7 +100,7 @@ def user_for_session(session: Session, session_id: str) -> User | None:
     if not (user_id.isdigit() and version.isdigit()):
         return None
     user = session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
+    if user is None or user.session_version != int(version) or user.suspended_at is not None:
         return None
     return user
 

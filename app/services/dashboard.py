@@ -32,8 +32,10 @@ def overview(session: Session, actor_id: int) -> Overview:
 
 def platform_counts(session: Session) -> dict[str, int]:
     return {
-        "open_challenges": session.scalar(select(func.count()).where(Challenge.status == "open")) or 0,
-        "solutions": session.scalar(select(func.count()).where(Solution.status == "published")) or 0,
+        "open_challenges": session.scalar(
+            select(func.count()).where(Challenge.status == "open", Challenge.hidden_at.is_(None))) or 0,
+        "solutions": session.scalar(
+            select(func.count()).where(Solution.status == "published", Solution.hidden_at.is_(None))) or 0,
         "buyers": session.scalar(select(func.count()).where(Organisation.side == "buyer")) or 0,
         "innovators": session.scalar(select(func.count()).where(Organisation.side == "innovator")) or 0,
     }

@@ -44,7 +44,7 @@ class SolutionQuery:
 def search_challenges(session: Session, query: ChallengeQuery) -> Page[Challenge]:
     """Public challenges matching the query, ranked; drafts are never listed."""
     statuses = {"open": ("open",), "closed": ("closed",)}.get(query.status, ("open", "closed"))
-    statement = select(Challenge).where(Challenge.status.in_(statuses))
+    statement = select(Challenge).where(Challenge.status.in_(statuses), Challenge.hidden_at.is_(None))
     statement = _common_filters(statement, Challenge, query, Challenge.trl_expected)
     if query.sector:
         statement = statement.where(Challenge.sector == query.sector)
@@ -57,7 +57,7 @@ def search_challenges(session: Session, query: ChallengeQuery) -> Page[Challenge
 
 def search_solutions(session: Session, query: SolutionQuery) -> Page[Solution]:
     """Published solutions matching the query, ranked."""
-    statement = select(Solution).where(Solution.status == "published")
+    statement = select(Solution).where(Solution.status == "published", Solution.hidden_at.is_(None))
     statement = _common_filters(statement, Solution, query, Solution.trl)
     if query.sector:
         sector_ids = select(SolutionSector.solution_id).where(SolutionSector.sector == query.sector)

@@ -29,8 +29,9 @@ def get_profile(session: Session, org_id: int, viewer_org_id: int | None = None)
     challenges = select(Challenge).where(Challenge.organisation_id == org.id)
     solutions = select(Solution).where(Solution.organisation_id == org.id)
     if not is_member:
-        challenges = challenges.where(Challenge.status.in_(challenges_service.PUBLIC_STATUSES))
-        solutions = solutions.where(Solution.status == "published")
+        challenges = challenges.where(Challenge.status.in_(challenges_service.PUBLIC_STATUSES),
+                                      Challenge.hidden_at.is_(None))
+        solutions = solutions.where(Solution.status == "published", Solution.hidden_at.is_(None))
     return Profile(
         organisation=org,
         challenges=list(session.scalars(challenges.order_by(Challenge.id.desc()))),

@@ -1,6 +1,8 @@
 """Password hashing with argon2id."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -10,6 +12,14 @@ _DUMMY_HASH = _hasher.hash("civimatch-timing-equaliser")
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The 30,000 most common leaked passwords shipped offline with zxcvbn (loaded once, on first use)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
 
 
 def hash_password(password: str) -> str:
@@ -30,6 +40,8 @@ def password_problem(password: str, *, name: str = "", email: str = "") -> str |
     if len(password) > MAX_LENGTH:
         return f"Use at most {MAX_LENGTH} characters."
     lowered = password.lower()
+    if lowered in common_passwords() or lowered.strip() in common_passwords():
+        return "This password is too common: attackers try it first. Choose another."
     local_part = email.split("@")[0].lower()
     if local_part and len(local_part) >= 4 and local_part in lowered:
         return "The password must not contain your e-mail address."

@@ -1,0 +1,1 @@
+"""Platform administration: verification, suspension, hiding items, reports and the audit log."""

@@ -1,0 +1,39 @@
+"""Rate limits (Flask-Limiter): login, sign-up, password reset and the API; 429 with Retry-After."""
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+# Storage comes from RATELIMIT_STORAGE_URI: Redis when REDIS_URL is set, process memory otherwise.
+limiter = Limiter(
+    key_func=get_remote_address,
+    default_limits=[lambda: current_app.config["API_RATE_LIMIT"]],
+    # The default limit is the API's: every other route is exempt unless it names its own limit.
+    default_limits_exempt_when=lambda: not request.path.startswith("/api/"),
+)
+
+
+def login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+def password_reset_limit() -> str:
+    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
+
+
+def too_many_requests(error):
+    """429: JSON on the API, a friendly page elsewhere; Flask-Limiter adds Retry-After."""
+    message = "Too many requests. Please wait a little and try again."
+    if request.path.startswith("/api/"):
+        return jsonify(status=429, code="rate_limited", message=message), 429
+    return render_template("errors/error.html", code=429, title="Slow down", message=message), 429
+
+
+def register(app: Flask) -> None:
+    limiter.init_app(app)
+    app.register_error_handler(429, too_many_requests)
