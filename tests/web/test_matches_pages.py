@@ -1,0 +1,79 @@
+"""Match pages: owners see ranked lists with reasons and filters; nobody else does."""
+from app.services import matches
+
+
+def _setup(make, db):
+    buyer = make.buyer(email="b@city.example")
+    innovator = make.innovator(email="i@firm.example")
+    challenge = make.challenge(buyer, title="Leak detection in water pipes", sector="water",
+                               tags=["leak detection"], problem_statement="Find leaks in water pipes.")
+    solution = make.solution(innovator, title="Acoustic leak detection for pipes", sectors=["water"],
+                             tags=["leak detection"], description="Finds water leaks in pipes acoustically.")
+    matches.rebuild(db)
+    return buyer, innovator, challenge, solution
+
+
+def test_buyer_sees_ranked_solutions_with_reasons(client, auth, make, db):
+    _, _, challenge, solution = _setup(make, db)
+    auth.login("b@city.example")
+    page = client.get(f"/challenges/{challenge.id}/matches")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Acoustic leak detection for pipes" in html
+    assert "shares:" in html and "same sector: Water" in html
+
+
+def test_min_score_filter_drops_weak_matches(client, auth, make, db):
+    _, _, challenge, _ = _setup(make, db)
+    auth.login("b@city.example")
+    html = client.get(f"/challenges/{challenge.id}/matches?min_score=1").get_data(as_text=True)
+    assert "Acoustic leak detection for pipes" not in html
+
+
+def test_bad_filter_values_are_ignored(client, auth, make, db):
+    _, _, challenge, _ = _setup(make, db)
+    auth.login("b@city.example")
+    for query in ("min_score=abc", "trl_min=99", "page=-3", "sector=%3Cscript%3E"):
+        assert client.get(f"/challenges/{challenge.id}/matches?{query}").status_code == 200
+
+
+def test_other_organisations_cannot_see_a_challenges_matches(client, auth, make, db):
+    _, _, challenge, solution = _setup(make, db)
+    make.buyer(email="other@town.example")
+    auth.login("other@town.example")
+    assert client.get(f"/challenges/{challenge.id}/matches").status_code == 403
+    assert client.get(f"/solutions/{solution.id}/matches").status_code == 403
+    auth.logout()
+    assert client.get(f"/challenges/{challenge.id}/matches").status_code == 302  # to the login page
+
+
+def test_feedback_on_anothers_pair_is_refused_and_changes_nothing(client, auth, make, db):
+    _, _, challenge, solution = _setup(make, db)
+    make.buyer(email="other@town.example")
+    auth.login("other@town.example")
+    response = client.post("/matches/feedback", data={"challenge_id": challenge.id, "solution_id": solution.id,
+                                                      "verdict": "hidden"})
+    assert response.status_code == 403
+    auth.logout()
+    auth.login("b@city.example")
+    assert "Acoustic leak detection" in client.get(f"/challenges/{challenge.id}/matches").get_data(as_text=True)
+
+
+def test_hide_from_the_innovator_side(client, auth, make, db):
+    _, _, challenge, solution = _setup(make, db)
+    auth.login("i@firm.example")
+    assert "Leak detection in water pipes" in client.get("/matches").get_data(as_text=True)
+    client.post("/matches/feedback", data={"challenge_id": challenge.id, "solution_id": solution.id,
+                                           "verdict": "hidden", "next": "/matches"})
+    assert "Leak detection in water pipes" not in client.get("/matches").get_data(as_text=True)
+
+
+def test_draft_owner_sees_similar_open_challenges_elsewhere(client, auth, make, db):
+    _setup(make, db)
+    other = make.buyer(email="w@othertown.example")
+    draft = make.challenge(other, publish=False, title="Water pipe leak detection", sector="water",
+                           summary="Leak detection", tags=["leak detection"], problem_statement="Leaks in pipes.")
+    auth.login("w@othertown.example")
+    html = client.get(f"/challenges/{draft.id}").get_data(as_text=True)
+    assert "Similar open challenges elsewhere" in html
+    assert "Leak detection in water pipes" in html
