@@ -1,0 +1,18 @@
+"""The JSON API at /api/v1: token-authenticated, described by an OpenAPI document built from its routes."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_api(app: Flask) -> None:
+    """Register the API blueprint (CSRF-exempt: it authenticates by token, never by cookie) and its pages."""
+    from app.api import challenges, matches, openapi, organisations, pilots, solutions, tokens  # noqa: F401
+    from app.api.errors import register_app_hooks
+    from app.api.pages import bp as pages_bp
+    from app.api.registry import bp
+    from app.extensions import csrf
+
+    csrf.exempt(bp)
+    register_app_hooks(app)
+    app.register_blueprint(bp)
+    app.register_blueprint(pages_bp)

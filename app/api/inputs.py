@@ -1,0 +1,116 @@
+"""Validate query strings and JSON bodies against the same JSON Schemas the OpenAPI document publishes."""
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from flask import request
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError, best_match
+
+from app.api.errors import ApiError
+
+_FORMATS = FormatChecker()
+
+
+def _validator(schema: dict) -> Draft202012Validator:
+    return Draft202012Validator(schema, format_checker=_FORMATS)
+
+
+def parse_body(schema: dict) -> dict:
+    """The request's JSON object, validated; 415 for another media type, 400 naming the field otherwise."""
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Send a JSON body with 'Content-Type: application/json'.")
+    try:
+        data = json.loads(request.get_data(cache=True))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "invalid_json", "The body is not valid JSON.") from exc
+    _check_text(data, "")
+    error = _first_error(schema, data)
+    if error is not None:
+        raise ApiError(400, "invalid_input", _message(error), _field(error))
+    return data
+
+
+def _first_error(schema: dict, data: Any) -> ValidationError | None:
+    """A problem inside a given field first (more useful than 'x is required'), then the rest."""
+    errors = list(_validator(schema).iter_errors(data))
+    in_fields = [error for error in errors if error.absolute_path]
+    return best_match(in_fields or errors)
+
+
+def _check_text(value: Any, path: str) -> None:
+    """Lone surrogates cannot be stored as UTF-8: refuse them as bad input rather than fail later."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ApiError(400, "invalid_text", "Text must be valid Unicode.", path or None) from exc
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, path)
+            _check_text(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_text(item, f"{path}.{index}" if path else str(index))
+
+
+def _field(error: ValidationError) -> str | None:
+    path = [str(part) for part in error.absolute_path]
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [name for name in error.validator_value if name not in error.instance]
+        path.append(missing[0] if missing else "")
+    elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(name for name in error.instance if name not in allowed)
+        path.append(extra[0] if extra else "")
+    return ".".join(part for part in path if part) or None
+
+
+def _message(error: ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        return "Unknown field: only the documented fields are accepted."
+    if error.validator == "pattern":
+        return "Text may not contain NUL characters."
+    return error.message[:300]
+
+
+def parse_query(parameters: dict[str, dict]) -> dict[str, Any]:
+    """Validated query-string values by name (defaults filled in); 400 naming the parameter otherwise."""
+    values: dict[str, Any] = {}
+    for name, spec in parameters.items():
+        schema = spec["schema"]
+        raw = request.args.getlist(name)
+        if not raw:
+            if "default" in schema:
+                values[name] = schema["default"]
+            continue
+        if len(raw) > 1:
+            raise ApiError(400, "invalid_parameter", f"Give '{name}' only once.", name)
+        value = _coerce(raw[0], schema, name)
+        error = best_match(_validator(schema).iter_errors(value))
+        if error is not None:
+            raise ApiError(400, "invalid_parameter", f"'{name}': {_message(error)}", name)
+        values[name] = value
+    return values
+
+
+def _coerce(raw: str, schema: dict, name: str) -> Any:
+    kind = schema.get("type")
+    try:
+        if kind == "integer":
+            return int(raw)
+        if kind == "number":
+            number = float(raw)
+            if not math.isfinite(number):
+                raise ValueError(raw)
+            return number
+    except ValueError as exc:
+        noun = "an integer" if kind == "integer" else "a number"
+        raise ApiError(400, "invalid_parameter", f"'{name}' must be {noun}.", name) from exc
+    if kind == "boolean":
+        if raw not in ("true", "false"):
+            raise ApiError(400, "invalid_parameter", f"'{name}' must be true or false.", name)
+        return raw == "true"
+    return raw
