@@ -136,12 +136,17 @@ def fit(
 
 
 def _side(items: Sequence[Item], matrix: sp.csr_matrix, books: Codebooks) -> Side:
-    return Side(
+    side = Side(
         ids=[item.id for item in items],
         titles=[item.title for item in items],
         matrix=matrix.tocsr(),
         facts=Facts.of(items, books),
     )
+    # A repeated id is one item: its last record wins, earlier copies are never recommended.
+    for row, item in enumerate(items):
+        if side.rows[item.id] != row:
+            side.facts.active[row] = False
+    return side
 
 
 def _fit_counts(settings: TextSettings, items: Sequence[Item]) -> tuple[sp.csr_matrix, dict]:
@@ -193,6 +198,8 @@ def _field_counts(
 def _weigh(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     """Sublinear tf times idf, rows L2-normalised (empty rows stay zero)."""
     weighted = counts.astype(np.float32, copy=True).tocsr()
+    if weighted.shape[1] == 0:  # empty vocabulary: nothing to weigh or normalise
+        return weighted
     # Weighted counts below 1 (a field weight under 1) count as one occurrence, never less.
     weighted.data = (1.0 + np.log(np.maximum(weighted.data, 1.0))) * idf[weighted.indices]
     return normalize(weighted, norm="l2", copy=False)

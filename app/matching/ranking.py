@@ -13,7 +13,15 @@ from app.matching.feedback import adjust_query, hidden_rows, similar_reasons
 from app.matching.model import MatchModel, Side
 from app.matching.reasons import explain_pairs, term_reasons
 from app.matching.records import (
-    CHALLENGE, SOLUTION, Feedback, Item, ItemId, Kind, Match, Reason, other_kind,
+    CHALLENGE,
+    SOLUTION,
+    Feedback,
+    Item,
+    ItemId,
+    Kind,
+    Match,
+    Reason,
+    other_kind,
 )
 from app.matching.signals import Facts, eligible, now_timestamp, pair_signals
 
@@ -92,6 +100,17 @@ def top_k_all(
         column_keys = _keys(micro.T, challenges.id_rank[rows], len(challenges.ids)).T
         _merge_columns(best_keys, best_rows, column_keys, rows)
     yield from _column_matches(model, best_keys, best_rows, stamp, feedback_by_code, k)
+
+
+def score_matrix(model: MatchModel, now: datetime | None = None) -> np.ndarray:
+    """Dense challenge x solution scores as ranked by the app (0 = never recommended).
+
+    For evaluation on small corpora; the app itself uses top_k_all, which never holds
+    the whole matrix.
+    """
+    stamp = now_timestamp(now)
+    rows = np.arange(len(model.sides[CHALLENGE].ids))
+    return _block_micro(model, CHALLENGE, rows, stamp) / SCALE
 
 
 def _rank_item(

@@ -1,0 +1,179 @@
+"""Ranking quality of the app's matching engine vs a plain TF-IDF reference, on a labelled set.
+
+Usage: python bench/ranking_quality.py --challenges C.jsonl --solutions S.jsonl --qrels Q.tsv
+       [--rankings OUT.jsonl]
+Prints one JSON line: nDCG@10, Recall@10 and MRR per direction for "engine" and "reference".
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.matching import CHALLENGE, SOLUTION, Item, fit  # noqa: E402
+from app.matching.ranking import score_matrix  # noqa: E402
+
+CUTOFF = 10
+SAVED_RANKS = 100
+
+
+class DataError(Exception):
+    """A data-set file is missing or malformed."""
+
+
+def read_items(path: str, kind: str) -> list[Item]:
+    """Read one JSON object per line with id, title, description, optional sector and tags."""
+    items = []
+    for number, line in enumerate(_open(path), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            items.append(Item(
+                id=str(record["id"]), kind=kind, title=str(record["title"]),
+                description=str(record["description"]),
+                sectors=_tuple(record.get("sector")), tags=_tuple(record.get("tags")),
+            ))
+        except json.JSONDecodeError as error:
+            raise DataError(f"{path}:{number}: bad JSON: {error.msg}") from None
+        except KeyError as error:
+            raise DataError(f"{path}:{number}: missing key {error.args[0]!r}") from None
+        except (TypeError, AttributeError):
+            raise DataError(f"{path}:{number}: not a JSON object") from None
+    return items
+
+
+def read_qrels(path: str) -> dict[str, set[str]]:
+    """Read a TSV with header challenge_id, solution_id, relevance; keep relevance > 0."""
+    rows = csv.DictReader(_open(path), delimiter="\t")
+    needed = {"challenge_id", "solution_id", "relevance"}
+    if not needed <= set(rows.fieldnames or ()):
+        raise DataError(f"{path}: header must have columns {sorted(needed)}")
+    relevant: dict[str, set[str]] = {}
+    for number, row in enumerate(rows, start=2):
+        try:
+            if float(row["relevance"]) > 0:
+                relevant.setdefault(row["challenge_id"], set()).add(row["solution_id"])
+        except (TypeError, ValueError):
+            raise DataError(f"{path}:{number}: missing or non-numeric relevance") from None
+    return relevant
+
+
+def engine_scores(challenges: list[Item], solutions: list[Item]) -> np.ndarray:
+    """Challenge x solution scores exactly as the app ranks them (same engine, settings)."""
+    return score_matrix(fit(challenges, solutions))
+
+
+def reference_scores(challenges: list[Item], solutions: list[Item]) -> np.ndarray:
+    """The reference: scikit-learn TfidfVectorizer (English stop words, 1-2 grams) + cosine."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, ngram_range=(1, 2),
+                                 strip_accents="unicode")
+    texts = [f"{i.title} {i.description}" for i in [*challenges, *solutions]]
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:
+        return np.zeros((len(challenges), len(solutions)))
+    return (matrix[: len(challenges)] @ matrix[len(challenges) :].T).toarray()
+
+
+def rankings(scores: np.ndarray, cand_ids: list[str]) -> np.ndarray:
+    """Candidate order per query row: best score first, ties by id (as the engine does)."""
+    id_rank = np.argsort(np.argsort(np.array(cand_ids, dtype=object)))
+    return np.lexsort((np.broadcast_to(id_rank, scores.shape), -scores), axis=1)
+
+
+def evaluate(order: np.ndarray, query_ids: list[str], cand_ids: list[str],
+             relevant: dict[str, set[str]]) -> dict[str, float]:
+    """Mean nDCG@10, Recall@10 and MRR over queries with at least one relevant candidate."""
+    ndcg, recall, mrr = [], [], []
+    for row, query in enumerate(query_ids):
+        wanted = relevant.get(query)
+        if not wanted:
+            continue
+        hits = [cand_ids[c] in wanted for c in order[row]]
+        dcg = sum(1 / math.log2(r + 2) for r, hit in enumerate(hits[:CUTOFF]) if hit)
+        ideal = sum(1 / math.log2(r + 2) for r in range(min(len(wanted), CUTOFF)))
+        ndcg.append(dcg / ideal)
+        recall.append(sum(hits[:CUTOFF]) / len(wanted))
+        mrr.append(next((1 / (r + 1) for r, hit in enumerate(hits) if hit), 0.0))
+    count = max(len(ndcg), 1)
+    return {"ndcg@10": round(sum(ndcg) / count, 4), "recall@10": round(sum(recall) / count, 4),
+            "mrr": round(sum(mrr) / count, 4), "queries": len(ndcg)}
+
+
+def both_directions(scores, challenges, solutions, relevant) -> tuple[dict, np.ndarray, np.ndarray]:
+    """Metrics for c2s and s2c plus the two orderings."""
+    c_ids, s_ids = [i.id for i in challenges], [i.id for i in solutions]
+    reverse: dict[str, set[str]] = {}
+    for challenge, wanted in relevant.items():
+        for solution in wanted:
+            reverse.setdefault(solution, set()).add(challenge)
+    c2s, s2c = rankings(scores, s_ids), rankings(scores.T, c_ids)
+    metrics = {"c2s": evaluate(c2s, c_ids, s_ids, relevant),
+               "s2c": evaluate(s2c, s_ids, c_ids, reverse)}
+    return metrics, c2s, s2c
+
+
+def write_rankings(path: str, challenges, solutions, c2s, s2c) -> None:
+    """Write the engine's top 100 per query as JSON lines."""
+    c_ids, s_ids = [i.id for i in challenges], [i.id for i in solutions]
+    with open(path, "w", encoding="utf-8") as out:
+        for direction, order, queries, cands in (("c2s", c2s, c_ids, s_ids), ("s2c", s2c, s_ids, c_ids)):
+            for row, query in enumerate(queries):
+                ranked = [cands[c] for c in order[row][:SAVED_RANKS]]
+                out.write(json.dumps({"direction": direction, "query": query, "ranked": ranked}) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run both configurations and print one JSON line."""
+    args = _parser().parse_args(argv)
+    try:
+        challenges = read_items(args.challenges, CHALLENGE)
+        solutions = read_items(args.solutions, SOLUTION)
+        relevant = read_qrels(args.qrels)
+    except DataError as error:
+        print(f"ranking_quality: {error}", file=sys.stderr)
+        return 2
+    engine, c2s, s2c = both_directions(engine_scores(challenges, solutions), challenges, solutions, relevant)
+    reference, _, _ = both_directions(reference_scores(challenges, solutions), challenges, solutions, relevant)
+    if args.rankings:
+        write_rankings(args.rankings, challenges, solutions, c2s, s2c)
+    print(json.dumps({"challenges": len(challenges), "solutions": len(solutions),
+                      "engine": engine, "reference": reference}))
+    return 0
+
+
+def _open(path: str):
+    try:
+        return open(path, encoding="utf-8")  # noqa: SIM115 - read lazily by the caller
+    except OSError as error:
+        raise DataError(f"{path}: cannot open: {error.strerror}") from None
+
+
+def _tuple(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--challenges", required=True)
+    parser.add_argument("--solutions", required=True)
+    parser.add_argument("--qrels", required=True)
+    parser.add_argument("--rankings", help="write the engine's top 100 per query here")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

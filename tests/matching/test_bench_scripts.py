@@ -1,0 +1,60 @@
+"""The quality bench fails with one clear line on bad data, and works on a tiny set."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+SCRIPT = ROOT / "bench" / "ranking_quality.py"
+
+
+def _write(tmp_path, challenges=None, solutions=None, qrels=None):
+    files = {
+        "c.jsonl": challenges if challenges is not None else
+        '{"id": "c1", "title": "flood sensors", "description": "river flood warning"}\n'
+        '{"id": "c2", "title": "bus", "description": "electric bus charging"}\n',
+        "s.jsonl": solutions if solutions is not None else
+        '{"id": "s1", "title": "A", "description": "flood river sensors", "tags": ["water"]}\n'
+        '{"id": "s2", "title": "B", "description": "bus charging depot", "sector": "Mobility"}\n',
+        "q.tsv": qrels if qrels is not None else "challenge_id\tsolution_id\trelevance\nc1\ts1\t1\nc2\ts2\t1\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return ["--challenges", str(tmp_path / "c.jsonl"), "--solutions", str(tmp_path / "s.jsonl"),
+            "--qrels", str(tmp_path / "q.tsv")]
+
+
+def _run(args):
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True)
+
+
+def test_quality_bench_prints_one_json_line_and_rankings(tmp_path):
+    out = tmp_path / "r.jsonl"
+    result = _run([*_write(tmp_path), "--rankings", str(out)])
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["engine"]["c2s"]["ndcg@10"] == 1.0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {"direction": "c2s", "query": "c1", "ranked": ["s1", "s2"]} in lines
+
+
+@pytest.mark.parametrize("overrides, fragment", [
+    ({"challenges": '{"id": "c1", "title": "x"}\n'}, "missing key 'description'"),
+    ({"solutions": '{"id": "s1", "title": "A", "description": \n'}, "bad JSON"),
+    ({"qrels": "challenge_id\tsolution\trelevance\nc1\ts1\t1\n"}, "header must have columns"),
+])
+def test_quality_bench_rejects_bad_data_with_one_line(tmp_path, overrides, fragment):
+    result = _run(_write(tmp_path, **overrides))
+    assert result.returncode != 0
+    assert result.stderr.count("\n") == 1 and fragment in result.stderr
+
+
+def test_quality_bench_rejects_missing_file(tmp_path):
+    args = _write(tmp_path)
+    args[1] = str(tmp_path / "nope.jsonl")
+    result = _run(args)
+    assert result.returncode != 0 and "cannot open" in result.stderr and result.stderr.count("\n") == 1
