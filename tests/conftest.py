@@ -1,10 +1,12 @@
 """Shared fixtures: a migrated database per test run (SQLite or PostgreSQL), emptied after each test."""
 from __future__ import annotations
 
+import contextvars
 import os
 import uuid
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -62,6 +64,18 @@ def _has_sequence(conn) -> bool:
     return conn.execute(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first() is not None
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    Flask reuses an app context that is already pushed (the `db` fixture keeps one open), so without
+    this `g` would carry the request's DB session and Flask-Login's cached user from one request to the
+    next, even across clients: a replayed or revoked cookie would look logged in, or out, by accident.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 def make_test_app(database_url: str, **overrides):
     config = {
         "TESTING": True,
@@ -74,7 +88,9 @@ def make_test_app(database_url: str, **overrides):
         "RATELIMIT_ENABLED": False,  # tests/security/test_rate_limits.py turns it on
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
 
 
 @pytest.fixture
