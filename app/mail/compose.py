@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
@@ -9,6 +10,9 @@ from email.utils import formatdate, parseaddr
 from app.mail.outbox import single_line
 
 # Headers a stored message may carry; anything else (e.g. a forged "Bcc") is dropped.
+# RFC 5322's hard limit: with the default 78 a long List-Unsubscribe URL would be RFC 2047-encoded,
+# which mail clients do not decode for that header (the one-click button would disappear).
+MAIL_POLICY = policy.SMTP.clone(max_line_length=998)
 ALLOWED_EXTRA_HEADERS = ("List-Unsubscribe", "List-Unsubscribe-Post", "List-Id", "Reply-To", "Auto-Submitted")
 
 
@@ -39,7 +43,7 @@ def sender_address(mail_from: str) -> Address:
 def build_message(mail: OutgoingMail, mail_from: str) -> EmailMessage:
     """A MIME message; EmailMessage refuses CR/LF in header values, single_line folds them first anyway."""
     sender = sender_address(mail_from)
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = sender
     message["To"] = address(mail.to_name, mail.to_address)
     message["Subject"] = single_line(mail.subject)

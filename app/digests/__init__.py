@@ -1,0 +1,1 @@
+"""Digest settings, one-click unsubscribe, saved challenges, and the admin outbox and digest preview pages."""
