@@ -57,6 +57,9 @@ def organisation_problems(data: OrganisationData) -> dict[str, str]:
         errors["country"] = "Choose a country from the list."
     if data.size and data.size not in ORG_SIZES:
         errors["size"] = "Choose a size from the list."
+    if data.website and not data.website.lower().startswith(("https://", "http://")):
+        # Shown as a link on the profile: another scheme (javascript:, data:) would run in visitors' browsers.
+        errors["website"] = "Give a web address starting with https://"
     if not data.name.strip():
         errors["organisation_name"] = "Give the organisation's name."
     return errors
