@@ -59,12 +59,14 @@ class PlannedDigest:
     email: ComposedEmail | None = None
 
 
-def _recipient_query(frequency: str | None):
+def _recipient_query(frequency: str | None, user_ids: list[int] | None):
     freq = func.coalesce(DigestPreference.frequency, "weekly")
     query = (select(User, Organisation.side, DigestPreference)
              .join(Organisation, Organisation.id == User.organisation_id)
              .outerjoin(DigestPreference, DigestPreference.user_id == User.id)
              .where(freq != "off").order_by(User.id))
+    if user_ids is not None:
+        query = query.where(User.id.in_(user_ids))
     return query.where(freq == frequency) if frequency else query
 
 
@@ -76,11 +78,13 @@ def _recipient(user: User, side: str, row: DigestPreference | None) -> Recipient
                      side=side, preferences=prefs)
 
 
-def opted_in_recipients(session: Session, frequency: str | None = None) -> list[Recipient]:
+def opted_in_recipients(session: Session, frequency: str | None = None,
+                        user_ids: list[int] | None = None) -> list[Recipient]:
     """Every member of an organisation whose digests are not off (admins without an organisation get none)."""
     if frequency not in (None, "daily", "weekly"):
         raise ValidationFailed({"frequency": "Choose daily or weekly."})
-    rows = session.execute(_recipient_query(frequency)).all()
+    rows = session.execute(_recipient_query(frequency, user_ids)).all()
+    session.commit()
     return [_recipient(user, side, pref) for user, side, pref in rows]
 
 
@@ -166,10 +170,7 @@ def run_digests(session: Session, links: LinkSettings, options: RunOptions = Run
     ``user_ids`` limits the run to those users (the Celery fan-out gives each task one batch).
     """
     now = now or utcnow()
-    recipients = opted_in_recipients(session, options.frequency)
-    if user_ids is not None:
-        wanted = set(user_ids)
-        recipients = [r for r in recipients if r.user_id in wanted]
+    recipients = opted_in_recipients(session, options.frequency, user_ids)
     report = DigestRunReport(considered=len(recipients), dry_run=options.dry_run)
     for start in range(0, len(recipients), options.batch_size):
         batch = recipients[start:start + options.batch_size]
