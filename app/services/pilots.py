@@ -187,3 +187,16 @@ def change_pilot_status(session: Session, actor_id: int, pilot_id: int, new_stat
     pilot.status_changed_at = utcnow()
     session.commit()
     return pilot
+
+
+def award_options(session: Session, actor_id: int, challenge_id: int) -> tuple[list[Application], list[Solution]]:
+    """What a buyer may award: shortlisted applications, and published solutions matched with the challenge."""
+    challenge = owned_challenge(session, actor_id, challenge_id)
+    shortlisted = list(session.scalars(select(Application).where(
+        Application.challenge_id == challenge.id, Application.status == "shortlisted").order_by(Application.id)))
+    matched = list(session.scalars(
+        select(Solution).join(Match, Match.solution_id == Solution.id)
+        .where(Match.challenge_id == challenge.id, Solution.status == "published",
+               Solution.organisation_id != challenge.organisation_id)
+        .order_by(Match.score.desc(), Solution.id).limit(50)))
+    return shortlisted, matched

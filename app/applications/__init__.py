@@ -1,0 +1,1 @@
+"""Applications to challenges and their evaluation by buyers."""

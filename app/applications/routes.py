@@ -1,0 +1,195 @@
+"""Application and evaluation routes: thin wrappers over app.services.applications and .evaluation."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.applications.forms import ApplicationForm, CriteriaForm, DecisionForm, score_form
+from app.forms_common import ActionForm, apply_errors
+from app.services import applications, challenges, evaluation
+from app.services.application_panel import challenge_panel
+from app.services.errors import ServiceError, ValidationFailed
+from app.web import abort_for, actor_id, get_session, viewer_org_id
+
+bp = Blueprint("applications", __name__)
+
+
+@bp.app_context_processor
+def panel_helpers():
+    """Lets the challenge page include the applications panel without its view knowing about it."""
+    def application_panel(challenge):
+        viewer = current_user.user_id if current_user.is_authenticated else None
+        return challenge_panel(get_session(), challenge, viewer)
+    return {"application_panel": application_panel}
+
+
+def _challenge(challenge_id: int):
+    try:
+        return challenges.view_challenge(get_session(), challenge_id, viewer_org_id())
+    except ServiceError as exc:
+        abort_for(exc)
+
+
+@bp.route("/challenges/<int:challenge_id>/apply", methods=["GET", "POST"])
+@login_required
+def apply(challenge_id: int):
+    db = get_session()
+    challenge = _challenge(challenge_id)
+    if not current_user.is_innovator:
+        flash("Only members of an innovating organisation can apply.", "warning")
+        return redirect(url_for("challenges.detail", challenge_id=challenge_id))
+    form = ApplicationForm()
+    form.solution_id.choices = [(s.id, s.title) for s in applications.eligible_solutions(db, actor_id(), challenge_id)]
+    if form.validate_on_submit():
+        data = applications.ApplicationData(
+            solution_id=form.solution_id.data, approach=form.approach.data or "", timeline=form.timeline.data or "",
+            price_amount=form.price_amount.data, price_currency=form.price_currency.data,
+            proposal_public=bool(form.proposal_public.data))
+        try:
+            application = applications.apply_to_challenge(db, actor_id(), challenge_id, data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+        except ServiceError as exc:
+            form.form_errors.append(exc.message)
+        else:
+            flash("Application submitted. You will get an e-mail when its status changes.", "success")
+            return redirect(url_for("applications.detail", application_id=application.id))
+    criteria = applications.criteria_of(db, challenge_id)
+    return render_template("applications/apply.html", form=form, challenge=challenge, criteria=criteria,
+                           accepting=applications.accepting_applications(challenge)), 422 if form.errors or \
+        form.form_errors else 200
+
+
+@bp.route("/applications")
+@login_required
+def mine():
+    return render_template("applications/mine.html", items=applications.my_applications(get_session(), actor_id()))
+
+
+@bp.route("/applications/<int:application_id>")
+@login_required
+def detail(application_id: int):
+    db = get_session()
+    try:
+        application = applications.view_application(db, actor_id(), application_id)
+    except ServiceError as exc:
+        abort_for(exc)
+    is_buyer = current_user.organisation_id == application.challenge.organisation_id
+    return render_template("applications/detail.html", application=application, is_buyer=is_buyer,
+                           can_withdraw=not is_buyer and application.status in ("submitted", "shortlisted")
+                           and applications.accepting_applications(application.challenge),
+                           action_form=ActionForm(), decision_form=DecisionForm(),
+                           history=evaluation.score_history(db, actor_id(), application_id) if is_buyer else [])
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(application_id: int):
+    if ActionForm().validate_on_submit():
+        try:
+            applications.withdraw_application(get_session(), actor_id(), application_id)
+        except ServiceError as exc:
+            abort_for(exc)
+        flash("Application withdrawn.", "success")
+    return redirect(url_for("applications.detail", application_id=application_id))
+
+
+@bp.route("/challenges/<int:challenge_id>/criteria", methods=["GET", "POST"])
+@login_required
+def criteria(challenge_id: int):
+    db = get_session()
+    try:
+        challenge = challenges.owned_challenge(db, actor_id(), challenge_id)
+    except ServiceError as exc:
+        abort_for(exc)
+    form = CriteriaForm()
+    if request.method == "GET":
+        form.criteria.data = "\n".join(f"{c.name} | {c.weight} | {c.description}".rstrip(" |")
+                                       for c in applications.criteria_of(db, challenge_id))
+    if form.validate_on_submit() and (parsed := form.parsed()) is not None:
+        try:
+            evaluation.set_criteria(db, actor_id(), challenge_id, parsed)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+        except ServiceError as exc:
+            form.form_errors.append(exc.message)
+        else:
+            flash("Evaluation criteria published.", "success")
+            return redirect(url_for("challenges.detail", challenge_id=challenge_id))
+    has_errors = bool(form.errors or form.form_errors)
+    return render_template("applications/criteria.html", form=form, challenge=challenge), 422 if has_errors else 200
+
+
+@bp.route("/challenges/<int:challenge_id>/evaluation")
+@login_required
+def ranking(challenge_id: int):
+    db = get_session()
+    try:
+        rows = evaluation.ranked_table(db, actor_id(), challenge_id)
+    except ServiceError as exc:
+        abort_for(exc)
+    challenge = challenges.owned_challenge(db, actor_id(), challenge_id)
+    return render_template("applications/ranking.html", challenge=challenge, rows=rows,
+                           criteria=applications.criteria_of(db, challenge_id), action_form=ActionForm(),
+                           declared=evaluation.has_declared(db, actor_id(), challenge_id))
+
+
+@bp.route("/challenges/<int:challenge_id>/conflict-declaration", methods=["POST"])
+@login_required
+def declare(challenge_id: int):
+    if ActionForm().validate_on_submit() and request.form.get("no_conflict") == "yes":
+        try:
+            evaluation.declare_no_conflict(get_session(), actor_id(), challenge_id)
+        except ServiceError as exc:
+            abort_for(exc)
+        flash("Declaration recorded. You can score applications now.", "success")
+    else:
+        flash("Tick the declaration to confirm you have no conflict of interest.", "warning")
+    return redirect(url_for("applications.ranking", challenge_id=challenge_id))
+
+
+@bp.route("/applications/<int:application_id>/score", methods=["GET", "POST"])
+@login_required
+def score(application_id: int):
+    db = get_session()
+    try:
+        application = applications.view_application(db, actor_id(), application_id)
+        mine = evaluation.my_scores(db, actor_id(), application_id)
+    except ServiceError as exc:
+        abort_for(exc)
+    criteria = applications.criteria_of(db, application.challenge_id)
+    form = score_form(criteria, mine, request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        values = {c.id: (form[f"score_{c.id}"].data, form[f"comment_{c.id}"].data or "") for c in criteria}
+        try:
+            evaluation.score_application(db, actor_id(), application_id, values)
+        except ValidationFailed as exc:
+            apply_errors(form, exc.errors)
+        except ServiceError as exc:
+            form.form_errors.append(exc.message)
+        else:
+            flash("Scores saved.", "success")
+            return redirect(url_for("applications.ranking", challenge_id=application.challenge_id))
+    has_errors = bool(form.errors or form.form_errors)
+    return render_template("applications/score.html", form=form, application=application, criteria=criteria,
+                           declared=evaluation.has_declared(db, actor_id(), application.challenge_id)), \
+        422 if has_errors else 200
+
+
+@bp.route("/applications/<int:application_id>/decision", methods=["POST"])
+@login_required
+def decide(application_id: int):
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            evaluation.decide_application(get_session(), actor_id(), application_id, form.decision.data,
+                                          form.reason.data)
+        except ValidationFailed as exc:
+            flash(exc.message, "danger")
+        except ServiceError as exc:
+            abort_for(exc)
+        else:
+            flash(f"Application {form.decision.data}; the applicant has been e-mailed.", "success")
+    else:
+        flash("Choose shortlist or reject and give a reason.", "danger")
+    return redirect(url_for("applications.detail", application_id=application_id))

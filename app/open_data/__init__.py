@@ -1,0 +1,1 @@
+"""Public transparency: open-data downloads (OCDS, CSV) and the statistics page."""

@@ -1,0 +1,41 @@
+"""Open-data downloads and the statistics page: thin wrappers over app.services.open_data* and .statistics."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template
+
+from app.services import open_data, open_data_csv, statistics
+from app.web import get_session
+
+bp = Blueprint("open_data", __name__)
+
+
+def _settings() -> tuple[str, str]:
+    return current_app.config["OCDS_PREFIX"], current_app.config["BASE_URL"]
+
+
+@bp.route("/open-data")
+def index():
+    return render_template("open_data/index.html", exports=open_data_csv.EXPORTS, prefix=_settings()[0])
+
+
+@bp.route("/open-data/ocds.json")
+def ocds():
+    response = jsonify(open_data.release_package(get_session(), *_settings()))
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/open-data/<name>.csv")
+def csv_export(name: str):
+    if name not in open_data_csv.EXPORTS:
+        abort(404, description="No such download.")
+    body = open_data_csv.export_csv(get_session(), name, *_settings())
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="civimatch-{name}.csv"', "Access-Control-Allow-Origin": "*"})
+
+
+@bp.route("/statistics")
+def statistics_page():
+    figures = statistics.platform_statistics(get_session())
+    chart_data = {key: series.as_json() for key, series in figures.charts.items()}
+    return render_template("open_data/statistics.html", figures=figures, chart_data=chart_data)

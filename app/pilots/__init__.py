@@ -1,0 +1,1 @@
+"""Pilot purchases: award, tracking, evaluation, and the public register."""

@@ -1,0 +1,63 @@
+"""The challenge lifecycle: draft -> open -> evaluation -> awarded | closed | cancelled, nothing else."""
+import itertools
+
+import pytest
+
+from app.models import Challenge
+from app.services import challenges, pilots
+from app.services.errors import InvalidTransition
+from tests.pilot_scenario import award_data, scored_shortlist
+
+STATUSES = ("draft", "open", "evaluation", "awarded", "closed", "cancelled")
+VALID = {("draft", "open"), ("draft", "cancelled"), ("open", "evaluation"), ("open", "closed"),
+         ("open", "cancelled"), ("evaluation", "awarded"), ("evaluation", "closed"), ("evaluation", "cancelled")}
+
+
+def test_transition_table_is_exactly_the_documented_one():
+    table = {(a, b) for a, targets in challenges.TRANSITIONS.items() for b in targets}
+    assert table == VALID
+    assert set(challenges.TRANSITIONS) == set(STATUSES)
+
+
+@pytest.mark.parametrize("start,target", [pair for pair in itertools.product(STATUSES, STATUSES)
+                                          if pair not in VALID])
+def test_every_invalid_transition_is_refused(db, make, start, target):
+    buyer = make.buyer()
+    challenge = make.challenge(buyer, publish=False)
+    db.get(Challenge, challenge.id).status = start
+    db.commit()
+    with pytest.raises(InvalidTransition):
+        challenges.change_status(db, buyer.id, challenge.id, target)
+    db.expire_all()
+    assert db.get(Challenge, challenge.id).status == start
+
+
+@pytest.mark.parametrize("start,target", sorted(VALID - {("evaluation", "awarded")}))
+def test_valid_transitions_are_allowed(db, make, start, target):
+    buyer = make.buyer()
+    challenge = make.challenge(buyer, publish=False)
+    if start != "draft":
+        db.get(Challenge, challenge.id).status = start
+        db.commit()
+    assert challenges.change_status(db, buyer.id, challenge.id, target).status == target
+
+
+def test_evaluation_becomes_awarded_by_awarding_a_pilot(db, make):
+    buyer, _, challenge, _, application = scored_shortlist(db, make)
+    with pytest.raises(InvalidTransition):
+        challenges.change_status(db, buyer.id, challenge.id, "awarded")
+    pilots.award_to_application(db, buyer.id, application.id, award_data())
+    assert db.get(Challenge, challenge.id).status == "awarded"
+
+
+def test_evaluation_and_awarded_challenges_stay_public_and_frozen(db, make, client):
+    buyer = make.buyer()
+    challenge = make.challenge(buyer, title="Frozen bus challenge")
+    challenges.change_status(db, buyer.id, challenge.id, "evaluation")
+    assert client.get(f"/challenges/{challenge.id}").status_code == 200
+    assert b"Frozen bus challenge" in client.get("/challenges?status=evaluation").data
+    assert b"Frozen bus challenge" in client.get("/challenges?status=any").data
+    data = challenges.ChallengeData(title="x", summary="y", problem_statement="z", sector="water",
+                                    trl_expected=5, deadline=challenge.deadline, country="FI")
+    with pytest.raises(InvalidTransition):
+        challenges.update_challenge(db, buyer.id, challenge.id, data)
