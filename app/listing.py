@@ -36,7 +36,7 @@ def challenge_query_from_args(args: Mapping[str, str]) -> ChallengeQuery:
     status = args.get("status", "open")
     return ChallengeQuery(
         **_common(args),
-        status=status if status in {"open", "closed", "any"} else "open",
+        status=status if status in {"open", "evaluation", "awarded", "closed", "any"} else "open",
         deadline_ahead=args.get("deadline_ahead") in {"1", "on", "true"},
     )
 

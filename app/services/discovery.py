@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.db import utcnow
 from app.models import Challenge, Solution, SolutionSector
 from app.services import text_search
+from app.services.challenges import PUBLIC_STATUSES
 from app.services.pagination import Page, paginate
 
 SORTS = ("relevance", "newest", "deadline")
@@ -43,7 +44,8 @@ class SolutionQuery:
 
 def search_challenges(session: Session, query: ChallengeQuery) -> Page[Challenge]:
     """Public challenges matching the query, ranked; drafts are never listed."""
-    statuses = {"open": ("open",), "closed": ("closed",)}.get(query.status, ("open", "closed"))
+    statuses = {"open": ("open",), "closed": ("closed",)}.get(
+        query.status, PUBLIC_STATUSES if query.status == "any" else (query.status,))
     statement = select(Challenge).where(Challenge.status.in_(statuses), Challenge.hidden_at.is_(None))
     statement = _common_filters(statement, Challenge, query, Challenge.trl_expected)
     if query.sector:
