@@ -4,14 +4,19 @@ from __future__ import annotations
 from flask import Flask
 
 
+def load_routes() -> None:
+    """Import every route module, so the registry (and the OpenAPI document) is complete."""
+    from app.api import challenges, matches, openapi, organisations, pilots, solutions, tokens  # noqa: F401
+
+
 def register_api(app: Flask) -> None:
     """Register the API blueprint (CSRF-exempt: it authenticates by token, never by cookie) and its pages."""
-    from app.api import challenges, matches, openapi, organisations, pilots, solutions, tokens  # noqa: F401
     from app.api.errors import register_app_hooks
     from app.api.pages import bp as pages_bp
     from app.api.registry import bp
     from app.extensions import csrf
 
+    load_routes()
     csrf.exempt(bp)
     register_app_hooks(app)
     app.register_blueprint(bp)

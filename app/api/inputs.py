@@ -78,6 +78,9 @@ def _message(error: ValidationError) -> str:
 
 def parse_query(parameters: dict[str, dict]) -> dict[str, Any]:
     """Validated query-string values by name (defaults filled in); 400 naming the parameter otherwise."""
+    unknown = sorted(set(request.args) - set(parameters))
+    if unknown:
+        raise ApiError(400, "invalid_parameter", f"Unknown parameter '{unknown[0][:50]}'.", unknown[0][:50])
     values: dict[str, Any] = {}
     for name, spec in parameters.items():
         schema = spec["schema"]

@@ -14,12 +14,13 @@ from flask.wrappers import Response
 from jsonschema import Draft202012Validator
 
 from app.api.auth import load_caller, require_caller
-from app.api.errors import register_blueprint_handlers
+from app.api.errors import ApiError, register_blueprint_handlers
 from app.api.inputs import parse_body, parse_query
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 register_blueprint_handlers(bp)
-ID_RULE = "<int(min=1, max=2147483647):\\1>"
+ID_RULE = "<int:\\1>"
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on every engine
 
 
 @dataclass
@@ -43,9 +44,7 @@ class Operation:
 
     @property
     def error_statuses(self) -> list[int]:
-        statuses = set(self.errors) | {429}
-        if self.query or self.body is not None or self.path_parameters:
-            statuses.add(400)
+        statuses = set(self.errors) | {400, 429}
         if self.body is not None:
             statuses.add(415)
         if self.auth != "public":
@@ -76,12 +75,16 @@ def api_route(method: str, path: str, **spec) -> Callable:
 
 def _handler(operation: Operation, view: Callable) -> Callable:
     def handle(**path_ids):
+        if any(not 1 <= value <= MAX_ID for value in path_ids.values()):
+            # Checked here rather than in the URL converter, so the answer is 404 for every method.
+            raise ApiError(404, "not_found", "No such object.")
         g.api_caller = load_caller()
         if operation.auth == "required":
             require_caller()
         kwargs = dict(path_ids)
+        query = parse_query(operation.query)  # also refuses parameters the operation does not take
         if operation.query:
-            kwargs["query"] = parse_query(operation.query)
+            kwargs["query"] = query
         if operation.body is not None:
             kwargs["body"] = parse_body(operation.body)
         response = view(**kwargs)

@@ -89,3 +89,9 @@ def test_rate_limited_api_answers_json_429_with_retry_after(limited_app):
     body = _assert_error(response, 429, "rate_limited")
     assert "field" in body
     assert int(response.headers["Retry-After"]) > 0
+
+
+def test_unknown_query_parameter_is_400(client, make):
+    challenge = make.challenge()
+    _assert_error(client.get("/api/v1/challenges?colour=red"), 400, "invalid_parameter", "colour")
+    _assert_error(client.get(f"/api/v1/challenges/{challenge.id}?x=1"), 400, "invalid_parameter", "x")
