@@ -4,7 +4,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class SmtpSender:
             smtp.login(s.user, s.password)
         return smtp
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         """Send one message or raise SendFailed with a reason fit for ``last_error``."""
         try:
             if self._smtp is None:
