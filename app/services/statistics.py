@@ -42,8 +42,11 @@ def platform_statistics(session: Session) -> Statistics:
     result = Statistics(pilots_counted=len(pilots))
     result.charts["sectors"] = challenges_per_sector(session)
     result.charts["funnel"] = funnel(session, pilots)
-    result.charts["spend_buyer"] = spend_per_buyer(pilots)
-    result.charts["spend_year"] = spend_per_year(pilots)
+    # One chart per currency: amounts in different currencies cannot share an axis (no exchange rates offline).
+    for currency, series in spend_per_buyer(pilots).items():
+        result.charts[f"spend_buyer_{currency}"] = series
+    for currency, series in spend_per_year(pilots).items():
+        result.charts[f"spend_year_{currency}"] = series
     result.median_days_to_award = median_days_to_award(pilots)
     return result
 
@@ -67,15 +70,15 @@ def funnel(session: Session, pilots: list[Pilot]) -> Series:
                   {"Count": [challenges, applications, len(awarded), len(adopted)]})
 
 
-def spend_per_buyer(pilots: list[Pilot]) -> Series:
-    """Recorded pilot spend per buying organisation, one data set per currency."""
+def spend_per_buyer(pilots: list[Pilot]) -> dict[str, Series]:
+    """Recorded pilot spend per buying organisation, one chart per currency."""
     totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for pilot in pilots:
         totals[pilot.currency][pilot.buyer.name] += pilot.total_spend
     return _by_currency("Pilot spend per buyer", totals, horizontal=True)
 
 
-def spend_per_year(pilots: list[Pilot]) -> Series:
+def spend_per_year(pilots: list[Pilot]) -> dict[str, Series]:
     totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for pilot in pilots:
         for item in pilot.spend:
@@ -83,11 +86,15 @@ def spend_per_year(pilots: list[Pilot]) -> Series:
     return _by_currency("Pilot spend per year", totals)
 
 
-def _by_currency(title: str, totals: dict[str, dict[str, float]], horizontal: bool = False) -> Series:
-    labels = sorted({label for per_label in totals.values() for label, value in per_label.items() if value})
-    datasets = {currency: [totals[currency].get(label, 0) for label in labels] for currency in sorted(totals)
-                if any(totals[currency].values())}
-    return Series(title, labels, datasets, kind="hbar" if horizontal else "bar", unit="currency")
+def _by_currency(title: str, totals: dict[str, dict[str, float]], horizontal: bool = False) -> dict[str, Series]:
+    charts = {}
+    for currency in sorted(totals):
+        labels = sorted(label for label, value in totals[currency].items() if value)
+        if labels:
+            charts[currency] = Series(f"{title} ({currency})", labels,
+                                      {currency: [totals[currency][label] for label in labels]},
+                                      kind="hbar" if horizontal else "bar", unit=currency)
+    return charts
 
 
 def median_days_to_award(pilots: list[Pilot]) -> float | None:

@@ -102,9 +102,10 @@ def test_full_pilot_gives_evidence_and_statistics(db, make):
     assert (evidence.cities, evidence.adopted_by, evidence.average_rating) == (1, 1, 4.0)
     figures = statistics.platform_statistics(db)
     assert figures.charts["funnel"].datasets["Count"] == [1, 1, 1, 1]
-    assert figures.charts["spend_year"].labels == ["2025"]
-    assert figures.charts["spend_year"].datasets == {"EUR": [20000]}
-    assert figures.charts["spend_buyer"].datasets == {"EUR": [20000]}
+    assert figures.charts["spend_year_EUR"].labels == ["2025"]
+    assert figures.charts["spend_year_EUR"].datasets == {"EUR": [20000]}
+    assert figures.charts["spend_buyer_EUR"].datasets == {"EUR": [20000]}
+    assert figures.charts["spend_buyer_EUR"].labels == [buyer.organisation.name]
     expected = (pilot.awarded_at - challenge.published_at).total_seconds() / 86400
     assert figures.median_days_to_award == round(expected, 1)
 

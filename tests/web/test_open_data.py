@@ -134,7 +134,7 @@ def test_statistics_page_has_chart_data_and_tables(client, published):
     start = html.index('id="chart-data">') + len('id="chart-data">')
     data = json.loads(html[start:html.index("</script>", start)])
     assert data["funnel"]["datasets"][0]["data"] == [1, 2, 1, 1]
-    assert 'id="table-funnel"' in html and 'id="table-spend_year"' in html
+    assert 'id="table-funnel"' in html and 'id="table-spend_year_EUR"' in html
 
 
 def test_statistics_and_register_render_empty(client):
