@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.models import Challenge, Organisation, Solution
-from app.services import accounts, challenges, solutions
+from app.services import accounts, challenges, pilot_seeding, solutions
 
 DEMO_PASSWORD = "civimatch-demo"  # noqa: S105 (published demo logins, see README)
 SEED_FILES = ("organisations", "challenges", "solutions")
+OPTIONAL_SEED_FILES = ("pilots",)  # applications, scores and pilots (app.services.pilot_seeding)
 
 
 class SeedFileError(Exception):
@@ -29,14 +30,17 @@ class SeedReport:
     existing: Counter = field(default_factory=Counter)
 
     def summary(self) -> str:
-        parts = [f"{kind}: {self.created[kind]} created, {self.existing[kind]} already there" for kind in SEED_FILES]
+        kinds = SEED_FILES + ("applications", "pilots")
+        parts = [f"{kind}: {self.created[kind]} created, {self.existing[kind]} already there" for kind in kinds]
         return "; ".join(parts)
 
 
 def read_seed_files(folder: Path) -> dict[str, list[dict]]:
     data = {}
-    for name in SEED_FILES:
+    for name in SEED_FILES + OPTIONAL_SEED_FILES:
         path = folder / f"{name}.json"
+        if name in OPTIONAL_SEED_FILES and not path.exists():
+            continue
         try:
             data[name] = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
@@ -58,6 +62,9 @@ def load(session: Session, data: dict[str, list[dict]], progress: Callable[[int]
         progress(1)
     for row in data["solutions"]:
         _solution(session, users[row["innovator"]], row, report)
+        progress(1)
+    for entry in data.get("pilots", []):
+        pilot_seeding.load_entry(session, users, data, entry, report)
         progress(1)
     return report
 
