@@ -44,6 +44,10 @@ chromium:
 test: install-dev chromium
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
+# Slow (several minutes), not part of `make test`: bandit, schemathesis, sqlmap and wapiti against gunicorn on loopback.
+security: install-dev
+	bash scripts/security.sh
+
 lint: install-dev
 	$(BIN)/ruff check app tests bench
 
