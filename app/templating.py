@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
 
@@ -32,7 +33,10 @@ def url_with(**changes) -> str:
     args.update({k: v for k, v in changes.items() if v is not None})
     for key in [k for k, v in changes.items() if v is None]:
         args.pop(key, None)
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    # The query string is encoded apart from url_for: visitor-chosen names such as `_method` or `endpoint`
+    # would otherwise be read as url_for's own arguments and crash the page.
+    path = url_for(request.endpoint, **(request.view_args or {}))
+    return f"{path}?{urlencode(args)}" if args else path
 
 
 def register_filters(app: Flask) -> None:
