@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from email import policy
-from email.charset import QP, Charset
+from email.charset import BASE64, Charset
 from email.header import Header
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
@@ -22,8 +22,8 @@ from app.mail.outbox import single_line
 ALLOWED_EXTRA_HEADERS = ("List-Unsubscribe", "List-Unsubscribe-Post", "List-Id", "Reply-To", "Auto-Submitted")
 # RFC 5322's line limit (998), so a long List-Unsubscribe URL stays on the header's first line as clients expect.
 MAIL_POLICY = policy.compat32.clone(max_line_length=998)
-UTF8_QP = Charset("utf-8")
-UTF8_QP.body_encoding = QP  # readable source, and safe for long lines
+UTF8 = Charset("utf-8")
+UTF8.body_encoding = BASE64  # C-speed encoding; quoted-printable cost ~1 ms a message
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def address(display_name: str, addr_spec: str) -> str:
 
 def _part(body: str, subtype: str) -> MIMENonMultipart:
     part = MIMENonMultipart("text", subtype, policy=MAIL_POLICY)
-    part.set_payload(body, charset=UTF8_QP)
+    part.set_payload(body, charset=UTF8)
     return part
 
 
