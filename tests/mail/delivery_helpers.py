@@ -22,7 +22,8 @@ def queue_messages(db, count: int, **overrides) -> list[int]:
     ids = []
     for n in range(count):
         message = enqueue(db, kind="test", to_address=overrides.get("to_address", f"reader{n}@example.org"),
-                          to_name=overrides.get("to_name", f"Reader {n}"), subject=overrides.get("subject", f"Message {n}"),
+                          to_name=overrides.get("to_name", f"Reader {n}"),
+                          subject=overrides.get("subject", f"Message {n}"),
                           text_body=f"Plain body {n}", html_body=f"<p>HTML body {n}</p>",
                           headers=overrides.get("headers"))
         db.flush()
