@@ -3,12 +3,16 @@ from app.models.api_token import ApiToken
 from app.models.application import Application, ConflictDeclaration, EvaluationCriterion, Score, ScoreChange
 from app.models.challenge import Challenge
 from app.models.digest import DigestItem, DigestPreference, DigestRun, SavedChallenge
-from app.models.organisation import Invitation, Organisation, User
 from app.models.matching import Match, MatchFeedback, MatchModelRecord
 from app.models.moderation import AdminAuditEntry, Report
+from app.models.organisation import Invitation, Organisation, User
 from app.models.outbox import OutboxMessage
 from app.models.pilot import KpiMeasurement, Pilot, PilotKpi, PilotMilestone, PilotSpend
 from app.models.solution import Solution, SolutionSector
 
-__all__ = ["AdminAuditEntry", "Report", "ApiToken", "Application", "ConflictDeclaration", "EvaluationCriterion", "KpiMeasurement", "Pilot", "PilotKpi",
-           "PilotMilestone", "PilotSpend", "Score", "ScoreChange", "DigestItem", "DigestPreference", "DigestRun", "SavedChallenge", "AdminAuditEntry", "Report", "Challenge", "Invitation", "Match", "MatchFeedback", "MatchModelRecord", "Organisation", "OutboxMessage", "Solution", "SolutionSector", "User"]
+__all__ = [
+    "AdminAuditEntry", "ApiToken", "Application", "Challenge", "ConflictDeclaration", "DigestItem",
+    "DigestPreference", "DigestRun", "EvaluationCriterion", "Invitation", "KpiMeasurement", "Match",
+    "MatchFeedback", "MatchModelRecord", "Organisation", "OutboxMessage", "Pilot", "PilotKpi", "PilotMilestone",
+    "PilotSpend", "Report", "SavedChallenge", "Score", "ScoreChange", "Solution", "SolutionSector", "User",
+]
