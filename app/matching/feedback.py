@@ -14,8 +14,9 @@ from app.matching.records import Feedback, Kind, Reason
 ALPHA = 1.0
 BETA = 0.75
 GAMMA = 0.25
-# A candidate is said to be "similar to" a liked item only when their texts are this close.
-SIMILAR_REASON_MIN = 0.2
+# A candidate is said to be "similar to" a liked item only when their texts are this close
+# (BM25-weighted cosines run lower than tf-idf ones: common words weigh less).
+SIMILAR_REASON_MIN = 0.1
 
 
 def adjust_query(

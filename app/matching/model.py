@@ -5,19 +5,20 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 
 from app.matching.records import CHALLENGE, SOLUTION, Item, ItemId, Kind, id_sort_key
 from app.matching.signals import Codebooks, Facts
-from app.matching.text import Analyzer, TextSettings, field_text
+from app.matching.text import TextSettings
+from app.matching.vocab import Vocabulary, fit_counts, transform_counts
 
-FORMAT = "civimatch-matching/1"
+FORMAT = "civimatch-matching/2"
 DEFAULT_SETTINGS = TextSettings()
 
 
@@ -41,6 +42,59 @@ class Side:
         order = sorted(range(len(self.ids)), key=lambda r: id_sort_key(self.ids[r]))
         self.id_rank = np.empty(len(self.ids), dtype=np.int64)
         self.id_rank[order] = np.arange(len(self.ids))
+        self._postings = self._heaviest = None  # derived from the matrix, rebuilt on demand
+
+    @property
+    def postings(self) -> sp.csr_matrix:
+        """Term x item matrix (an inverted index): one query's products touch only its terms."""
+        postings = getattr(self, "_postings", None)
+        if postings is None:
+            with _DERIVE_LOCK:
+                postings = getattr(self, "_postings", None)
+                if postings is None:
+                    postings = self._postings = self.matrix.T.tocsr()
+        return postings
+
+    @property
+    def heaviest(self) -> sp.csr_matrix:
+        """Each item's heaviest terms only: where reasons look for shared terms."""
+        heavy = getattr(self, "_heaviest", None)
+        if heavy is None:
+            with _DERIVE_LOCK:
+                heavy = getattr(self, "_heaviest", None)
+                if heavy is None:
+                    heavy = self._heaviest = heaviest(self.matrix)
+        return heavy
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._postings = self._heaviest = None
+
+
+_DERIVE_LOCK = threading.Lock()
+# Shared terms are looked for among the heaviest REASON_TERMS terms of each text: a term
+# among a pair's top contributions is almost always among both texts' heaviest, and this
+# bounds the work per pair (a rebuild explains millions of pairs).
+REASON_TERMS = 48
+
+
+def heaviest(vectors: sp.csr_matrix, limit: int = REASON_TERMS) -> sp.csr_matrix:
+    """Each row's ``limit`` largest entries (ties: lower column), as a CSR matrix."""
+    vectors = vectors.tocsr()
+    counts = np.diff(vectors.indptr)
+    if not len(counts) or counts.max(initial=0) <= limit:
+        return vectors
+    row_of = np.repeat(np.arange(vectors.shape[0]), counts)
+    order = np.lexsort((vectors.indices, -vectors.data, row_of))
+    rank = np.arange(len(order)) - vectors.indptr[row_of[order]]
+    keep = np.sort(order[rank < limit])
+    indptr = np.concatenate([[0], np.cumsum(np.minimum(counts, limit))])
+    return sp.csr_matrix((vectors.data[keep], vectors.indices[keep], indptr), shape=vectors.shape)
+
+
 
 
 @dataclass
@@ -48,35 +102,34 @@ class MatchModel:
     """A fitted recommender: serialise with ``to_bytes``, reload with ``from_bytes``."""
 
     settings: TextSettings
-    vocabulary: dict[str, int]
+    vocab: Vocabulary
     idf: np.ndarray
+    average_length: float
     sides: dict[Kind, Side]
     books: Codebooks
     version: str
-    _vectorizer: CountVectorizer | None = field(default=None, repr=False)
 
     @property
-    def terms(self) -> np.ndarray:
-        """Term text by column, for reasons."""
-        if not hasattr(self, "_terms"):
-            self._terms = np.empty(len(self.vocabulary), dtype=object)
-            for term, column in self.vocabulary.items():
-                self._terms[column] = term
-        return self._terms
+    def vocabulary(self) -> dict[str, int]:
+        """Term text -> column (built on demand; large for big corpora)."""
+        return {term: column for column, term in enumerate(self.vocab.terms())}
+
+    def spell(self, columns: Sequence[int]) -> list[str]:
+        """Term text of each column, for reasons."""
+        return self.vocab.spell(columns)
 
     def transform(self, items: Sequence[Item]) -> sp.csr_matrix:
         """Weighted, L2-normalised term vectors of ``items`` in the fitted vocabulary."""
-        if not self.vocabulary:
+        if not self.vocab.size:
             return sp.csr_matrix((len(items), 0), dtype=np.float32)
-        if self._vectorizer is None:
-            self._vectorizer = _counter(self.settings, self.vocabulary)
-        counts = _field_counts(self._vectorizer, self.settings, items, fit=False)
-        return _weigh(counts, self.idf)
+        counts = transform_counts(self.vocab, items, self.settings)
+        return _weigh(counts, self.idf, self.average_length, self.settings)
 
     def add_items(self, items: Sequence[Item]) -> None:
         """Add new items or replace edited ones (same id) without refitting the vocabulary.
 
-        Words unseen at fit time are ignored until the next full ``fit``.
+        Words unseen at fit time are ignored until the next full ``fit``; so are labels
+        (sectors, tags, countries) for ranking, until they are added here.
         """
         for kind in (CHALLENGE, SOLUTION):
             batch = [item for item in items if item.kind == kind]
@@ -89,7 +142,7 @@ class MatchModel:
             if item.id in side.rows:
                 side.facts.active[side.rows[item.id]] = False
         side.matrix = sp.vstack([side.matrix, self.transform(batch)], format="csr")
-        side.facts = side.facts.append(Facts.of(batch, self.books))
+        side.facts = side.facts.append(Facts.of(batch, self.books, grow=True))
         side.ids.extend(item.id for item in batch)
         side.titles.extend(item.title for item in batch)
         side.reindex()
@@ -121,18 +174,21 @@ def fit(
     text score is zero.
     """
     items = [*challenges, *solutions]
-    counts, vocabulary = _fit_counts(settings, items)
+    counts, vocab = fit_counts(items, settings)
     document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
-    # Smoothed idf as in scikit-learn, so a term in every document still weighs 1.
-    idf = (np.log((1 + len(items)) / (1 + document_frequency)) + 1).astype(np.float32)
-    matrix = _weigh(counts, idf)
+    # BM25's idf (Robertson-Sparck Jones, +1 inside the log so it is never negative).
+    n = len(items)
+    idf = np.log1p((n - document_frequency + 0.5) / (document_frequency + 0.5)).astype(np.float32)
+    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    average_length = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
+    matrix = _weigh(counts, idf, average_length, settings)
     books = Codebooks()
     sides = {
         CHALLENGE: _side(challenges, matrix[: len(challenges)], books),
         SOLUTION: _side(solutions, matrix[len(challenges) :], books),
     }
-    version = _version(settings, vocabulary, idf)
-    return MatchModel(settings, vocabulary, idf, sides, books, version)
+    version = _version(settings, vocab, idf)
+    return MatchModel(settings, vocab, idf, average_length, sides, books, version)
 
 
 def _side(items: Sequence[Item], matrix: sp.csr_matrix, books: Codebooks) -> Side:
@@ -140,7 +196,7 @@ def _side(items: Sequence[Item], matrix: sp.csr_matrix, books: Codebooks) -> Sid
         ids=[item.id for item in items],
         titles=[item.title for item in items],
         matrix=matrix.tocsr(),
-        facts=Facts.of(items, books),
+        facts=Facts.of(items, books, grow=True),
     )
     # A repeated id is one item: its last record wins, earlier copies are never recommended.
     for row, item in enumerate(items):
@@ -149,65 +205,23 @@ def _side(items: Sequence[Item], matrix: sp.csr_matrix, books: Codebooks) -> Sid
     return side
 
 
-def _fit_counts(settings: TextSettings, items: Sequence[Item]) -> tuple[sp.csr_matrix, dict]:
-    counter = _counter(settings, None)
-    try:
-        counts = _field_counts(counter, settings, items, fit=True)
-    except ValueError:  # scikit-learn's "empty vocabulary": only stop words or no text
-        return sp.csr_matrix((len(items), 0), dtype=np.float32), {}
-    keep = _df_keep(counts, settings, len(items))
-    old_columns = np.flatnonzero(keep)
-    names = counter.get_feature_names_out()[old_columns]
-    vocabulary = {str(term): column for column, term in enumerate(names)}
-    return counts[:, old_columns], vocabulary
-
-
-def _df_keep(counts: sp.csr_matrix, settings: TextSettings, n_docs: int) -> np.ndarray:
-    document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
-    if n_docs < settings.df_pruning_min_docs:
-        return document_frequency > 0
-    # min_df: a word in one document cannot link two; max_df: a word everywhere links all.
-    return (document_frequency >= settings.min_df) & (
-        document_frequency <= settings.max_df * n_docs
-    )
-
-
-def _counter(settings: TextSettings, vocabulary: dict | None) -> CountVectorizer:
-    return CountVectorizer(
-        analyzer=Analyzer(settings.ngram_max), vocabulary=vocabulary, dtype=np.float32
-    )
-
-
-def _field_counts(
-    counter: CountVectorizer, settings: TextSettings, items: Sequence[Item], fit: bool
-) -> sp.csr_matrix:
-    """Sum of per-field term counts times field weights (one tokenising pass per field)."""
-    names = [name for name, _ in settings.field_weights]
-    texts = [field_text(item, name) for name in names for item in items]
-    stacked = counter.fit_transform(texts) if fit else counter.transform(texts)
-    n = len(items)
-    total = sp.csr_matrix((n, stacked.shape[1]), dtype=np.float32)
-    for index, (_, weight) in enumerate(settings.field_weights):
-        total = total + weight * stacked[index * n : (index + 1) * n]
-    total = total.tocsr()
-    total.sum_duplicates()
-    total.eliminate_zeros()
-    return total
-
-
-def _weigh(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    """Sublinear tf times idf, rows L2-normalised (empty rows stay zero)."""
+def _weigh(counts: sp.csr_matrix, idf: np.ndarray, average_length: float, settings: TextSettings) -> sp.csr_matrix:
+    """BM25 term weights (saturated, length-normalised tf times idf), rows L2-normalised."""
     weighted = counts.astype(np.float32, copy=True).tocsr()
     if weighted.shape[1] == 0:  # empty vocabulary: nothing to weigh or normalise
         return weighted
-    # Weighted counts below 1 (a field weight under 1) count as one occurrence, never less.
-    weighted.data = (1.0 + np.log(np.maximum(weighted.data, 1.0))) * idf[weighted.indices]
+    k1, b = settings.bm25_k1, settings.bm25_b
+    lengths = np.asarray(weighted.sum(axis=1), dtype=np.float32).ravel()
+    norm = k1 * (1 - b + b * lengths / np.float32(average_length))
+    tf = weighted.data
+    tf *= (k1 + 1) / (tf + np.repeat(norm, np.diff(weighted.indptr)))
+    tf *= idf[weighted.indices]
     return normalize(weighted, norm="l2", copy=False)
 
 
-def _version(settings: TextSettings, vocabulary: dict[str, int], idf: np.ndarray) -> str:
+def _version(settings: TextSettings, vocab: Vocabulary, idf: np.ndarray) -> str:
     digest = hashlib.sha256(repr((FORMAT, settings)).encode())
-    for term in sorted(vocabulary, key=vocabulary.__getitem__):
-        digest.update(term.encode("utf-8") + b"\0")
-    digest.update(np.ascontiguousarray(idf).tobytes())
+    digest.update("\0".join(vocab.stems).encode("utf-8"))
+    for array in (*vocab.tables, *vocab.columns, idf):
+        digest.update(np.ascontiguousarray(array).tobytes())
     return digest.hexdigest()[:16]

@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from app.matching.feedback import adjust_query, hidden_rows, similar_reasons
-from app.matching.model import MatchModel, Side
+from app.matching.model import MatchModel, Side, heaviest
 from app.matching.reasons import explain_pairs, term_reasons
 from app.matching.records import (
     CHALLENGE,
@@ -89,16 +89,18 @@ def top_k_all(
     of that organisation's own items. A pair may appear in both directions.
     """
     stamp = now_timestamp(now)
-    feedback_by_code = {model.books.orgs.code(o): f for o, f in (feedback_by_org or {}).items()}
+    feedback_by_code = {model.books.orgs.code(o, grow=False): f for o, f in (feedback_by_org or {}).items()}
+    feedback_by_code.pop(-1, None)  # organisations without items in the model
     challenges, solutions = model.sides[CHALLENGE], model.sides[SOLUTION]
-    best_keys = np.full((k, len(solutions.ids)), -1, dtype=np.int64)
-    best_rows = np.zeros((k, len(solutions.ids)), dtype=np.int64)
-    for start in range(0, len(challenges.ids), BLOCK_ROWS):
-        rows = np.arange(start, min(start + BLOCK_ROWS, len(challenges.ids)))
+    columns = _ColumnTopK(k, len(solutions.ids))
+    # Closed or expired challenges are neither ranked nor recommended: skip their rows.
+    open_rows = np.flatnonzero(_query_open(challenges.facts, CHALLENGE, stamp))
+    for start in range(0, len(open_rows), BLOCK_ROWS):
+        rows = open_rows[start : start + BLOCK_ROWS]
         micro = _block_micro(model, CHALLENGE, rows, stamp)
         yield from _block_matches(model, CHALLENGE, rows, micro, k, stamp, feedback_by_code)
-        column_keys = _keys(micro.T, challenges.id_rank[rows], len(challenges.ids)).T
-        _merge_columns(best_keys, best_rows, column_keys, rows)
+        columns.add(_keys(micro.T, challenges.id_rank[rows], len(challenges.ids)).T, rows)
+    best_keys, best_rows = columns.result()
     yield from _column_matches(model, best_keys, best_rows, stamp, feedback_by_code, k)
 
 
@@ -133,7 +135,7 @@ def _rank_vector(
     rows, keys = _top_k(_keys(micro, model.sides[cand_kind].id_rank), k)
     rows = rows[0][keys[0] >= 0]
     pairs = np.zeros(len(rows), dtype=np.int64)
-    reasons = explain_pairs(model, kind, vector[pairs], facts.take(pairs), rows, stamp)
+    reasons = explain_pairs(model, kind, heaviest(vector)[pairs], facts.take(pairs), rows, stamp)
     for pair, extra in zip(reasons, similar_reasons(model, cand_kind, feedback, rows), strict=True):
         if extra is not None:
             pair.append(extra)
@@ -145,7 +147,7 @@ def _micro(model: MatchModel, kind: Kind, vectors: sp.csr_matrix, facts: Facts, 
     """Scores of query rows against every candidate in units of 1/SCALE; 0 = not eligible."""
     cand_kind = other_kind(kind)
     cand = model.sides[cand_kind]
-    text = (vectors @ cand.matrix.T).toarray()
+    text = (vectors @ cand.postings).toarray()
     blended = text * pair_signals(facts, kind, cand.facts, stamp).multiplier()
     micro = np.rint(blended * SCALE).astype(np.int64)
     micro[~eligible(facts, cand.facts, cand_kind, stamp)] = 0
@@ -191,14 +193,53 @@ def _top_k(keys: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return np.take_along_axis(part, order, axis=1), np.take_along_axis(top, order, axis=1)
 
 
-def _merge_columns(best_keys: np.ndarray, best_rows: np.ndarray, keys: np.ndarray, rows: np.ndarray) -> None:
-    """Fold one block of (query rows x columns) keys into each column's running top-k."""
-    k = best_keys.shape[0]
-    all_keys = np.concatenate([best_keys, keys], axis=0)
-    all_rows = np.concatenate([best_rows, np.broadcast_to(rows[:, None], keys.shape)], axis=0)
-    part = np.argpartition(-all_keys, k - 1, axis=0)[:k]
-    best_keys[:] = np.take_along_axis(all_keys, part, axis=0)
-    best_rows[:] = np.take_along_axis(all_rows, part, axis=0)
+class _ColumnTopK:
+    """Each column's running top-k (key, row) over blocks of rows.
+
+    Only entries above the column's current k-th key are kept, so after the first blocks
+    very few entries of a block survive the comparison (no sort of whole blocks).
+    """
+
+    def __init__(self, k: int, n_columns: int) -> None:
+        self.k, self.n = k, n_columns
+        self.floor = np.full(n_columns, -1, dtype=np.int64)  # k-th best key so far
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.pending = 0
+
+    def add(self, keys: np.ndarray, rows: np.ndarray) -> None:
+        """Fold one block of (rows x columns) keys in."""
+        index, column = np.nonzero(keys > self.floor[None, :])
+        self.parts.append((column, keys[index, column], rows[index]))
+        self.pending += len(column)
+        if self.pending > 4 * self.k * self.n + 1_000_000:
+            self._reduce()
+
+    def _reduce(self) -> None:
+        empty = np.zeros(0, dtype=np.int64)
+        column, key, row = (np.concatenate([empty, *p]) for p in zip(*self.parts, strict=True)) \
+            if self.parts else (empty, empty, empty)
+        order = np.lexsort((-key, column))
+        column, key, row = column[order], key[order], row[order]
+        start = np.searchsorted(column, np.arange(self.n))
+        rank = np.arange(len(column)) - start[column]
+        keep = rank < self.k
+        column, key, row, rank = column[keep], key[keep], row[keep], rank[keep]
+        full = rank == self.k - 1
+        self.floor[column[full]] = key[full]
+        self.parts = [(column, key, row)]
+        self.pending = len(column)
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        """(k x columns) keys and rows, -1 keys where a column has fewer than k entries."""
+        self._reduce()
+        column, key, row = self.parts[0]
+        start = np.searchsorted(column, np.arange(self.n))
+        rank = np.arange(len(column)) - start[column]
+        best_keys = np.full((self.k, self.n), -1, dtype=np.int64)
+        best_rows = np.zeros((self.k, self.n), dtype=np.int64)
+        best_keys[rank, column] = key
+        best_rows[rank, column] = row
+        return best_keys, best_rows
 
 
 def _block_matches(
@@ -237,7 +278,7 @@ def _pairs_to_matches(
     pair_cands = cand_rows[query_index, rank]
     pair_queries = rows[query_index]
     scores = micro[query_index, pair_cands] if dense else micro[query_index, rank]
-    reasons = explain_pairs(model, kind, side.matrix[pair_queries], side.facts.take(pair_queries),
+    reasons = explain_pairs(model, kind, side.heaviest[pair_queries], side.facts.take(pair_queries),
                             pair_cands, stamp)
     bounds = np.searchsorted(query_index, np.arange(len(rows) + 1))
     for i, row in enumerate(rows):

@@ -20,51 +20,102 @@ CANDIDATE_TERMS = 10
 def explain_pairs(
     model: MatchModel,
     query_kind: Kind,
-    query_vectors: sp.csr_matrix,
+    query_heavy: sp.csr_matrix,
     query_facts: Facts,
     cand_rows: np.ndarray,
     now: float,
 ) -> list[list[Reason]]:
     """Reasons for each pair i = (query row i, candidate ``cand_rows[i]``).
 
-    ``query_vectors`` and ``query_facts`` hold one row per pair; work is vectorised over
-    pairs, Python only formats the few reasons that fired.
+    ``query_heavy`` (the queries' ``heaviest`` terms) and ``query_facts`` hold one row per
+    pair; work is vectorised over pairs, Python only formats the reasons that fired.
     """
     cand_side = model.sides[other_kind(query_kind)]
     cand_facts = cand_side.facts.take(cand_rows)
-    shared = query_vectors.multiply(cand_side.matrix[cand_rows]).tocsr()
+    shared = query_heavy.multiply(cand_side.heaviest[cand_rows]).tocsr()
     term_lists = _top_columns(shared, CANDIDATE_TERMS)
+    spelled = _spelling(model, term_lists)
     sectors = _top_columns(query_facts.sectors.multiply(_fit(cand_facts.sectors, query_facts.sectors)).tocsr(), 3)
     tags = _top_columns(query_facts.tags.multiply(_fit(cand_facts.tags, query_facts.tags)).tocsr(), 5)
     challenge, solution = (query_facts, cand_facts) if query_kind == CHALLENGE else (cand_facts, query_facts)
+    cache = _ReasonCache(model, now)
+    reached, required = solution.trl.tolist(), challenge.trl.tolist()
+    countries, cities = query_facts.country.tolist(), query_facts.city.tolist()
+    cand_countries, cand_cities = cand_facts.country.tolist(), cand_facts.city.tolist()
+    deadlines = challenge.deadline.tolist()
     reasons: list[list[Reason]] = []
     for i in range(len(cand_rows)):
         pair: list[Reason] = []
-        _add_terms(pair, model.terms, term_lists[i])
-        _add_labels(pair, "sector", "same sector", model.books.sectors, sectors[i])
-        _add_labels(pair, "tags", "shared tags", model.books.tags, tags[i])
-        _add_trl(pair, int(solution.trl[i]), int(challenge.trl[i]))
-        _add_place(pair, model, query_facts, cand_facts, i)
-        _add_deadline(pair, float(challenge.deadline[i]), now)
+        if term_lists[i]:
+            pair.append(_terms_reason([spelled[c] for c in term_lists[i]]))
+        if sectors[i]:
+            pair.append(cache.labels("sector", "same sector", model.books.sectors, sectors[i]))
+        if tags[i]:
+            pair.append(cache.labels("tags", "shared tags", model.books.tags, tags[i]))
+        if 0 <= required[i] <= reached[i]:
+            pair.append(cache.trl(reached[i], required[i]))
+        if countries[i] >= 0 and countries[i] == cand_countries[i]:
+            same_city = cities[i] >= 0 and cities[i] == cand_cities[i]
+            pair.append(cache.place(countries[i], cities[i] if same_city else -1))
+        if deadlines[i] > now:  # False for NaN (no deadline)
+            pair.append(cache.deadline(deadlines[i]))
         reasons.append(pair)
     return reasons
+
+
+class _ReasonCache:
+    """Structured reasons repeat across pairs (same sector, same TRL pair...): build each once.
+
+    Reasons are immutable, so pairs may share the same object.
+    """
+
+    def __init__(self, model: MatchModel, now: float) -> None:
+        self.model, self.now, self.memo = model, now, {}
+
+    def _get(self, key, build):
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = build()
+        return found
+
+    def labels(self, kind: str, prefix: str, book: Codebook, codes: list[int]) -> Reason:
+        def build() -> Reason:
+            labels = sorted(book.labels[c] for c in codes)
+            return Reason(kind, f"{prefix}: " + ", ".join(labels), {kind: labels})
+        return self._get((kind, tuple(codes)), build)
+
+    def trl(self, reached: int, required: int) -> Reason:
+        return self._get(("trl", reached, required), lambda: Reason(
+            "trl", f"TRL {reached} ≥ required {required}", {"trl": reached, "required": required}))
+
+    def place(self, country: int, city: int) -> Reason:
+        return self._get(("place", country, city), lambda: _place_reason(self.model, country, city))
+
+    def deadline(self, deadline: float) -> Reason:
+        return self._get(("deadline", deadline), lambda: _deadline_reason(deadline, self.now))
+
+
+def _spelling(model: MatchModel, term_lists: list[list[int]]) -> dict[int, str]:
+    columns = sorted({c for columns in term_lists for c in columns})
+    return dict(zip(columns, model.spell(columns), strict=True))
+
+
+def _terms_reason(terms: list[str]) -> Reason:
+    shown = shared_terms(terms)
+    return Reason("terms", "shares: " + ", ".join(shown), {"terms": shown})
 
 
 def term_reasons(model: MatchModel, shared: sp.csr_matrix) -> list[list[Reason]]:
     """For each row of elementwise products of two vectors, its "shares: ..." reason (or none)."""
-    reasons: list[list[Reason]] = []
-    for columns in _top_columns(shared, CANDIDATE_TERMS):
-        pair: list[Reason] = []
-        _add_terms(pair, model.terms, columns)
-        reasons.append(pair)
-    return reasons
+    term_lists = _top_columns(shared, CANDIDATE_TERMS)
+    spelled = _spelling(model, term_lists)
+    return [[_terms_reason([spelled[c] for c in columns])] if columns else [] for columns in term_lists]
 
 
-def shared_terms(terms: np.ndarray, columns: list[int]) -> list[str]:
+def shared_terms(terms: list[str]) -> list[str]:
     """Top shared terms, dropping single words already shown inside a phrase."""
     chosen: list[str] = []
-    for column in columns:
-        term = str(terms[column])
+    for term in terms:
         words = set(term.split())
         if any(words <= set(other.split()) for other in chosen):
             continue
@@ -75,42 +126,18 @@ def shared_terms(terms: np.ndarray, columns: list[int]) -> list[str]:
     return chosen
 
 
-def _add_terms(pair: list[Reason], terms: np.ndarray, columns: list[int]) -> None:
-    if columns:
-        shown = shared_terms(terms, columns)
-        pair.append(Reason("terms", "shares: " + ", ".join(shown), {"terms": shown}))
-
-
-def _add_labels(pair: list[Reason], kind: str, prefix: str, book: Codebook, codes: list[int]) -> None:
-    if codes:
-        labels = sorted(book.labels[c] for c in codes)
-        pair.append(Reason(kind, f"{prefix}: " + ", ".join(labels), {kind: labels}))
-
-
-def _add_trl(pair: list[Reason], reached: int, required: int) -> None:
-    if required >= 0 and reached >= required:
-        text = f"TRL {reached} ≥ required {required}"
-        pair.append(Reason("trl", text, {"trl": reached, "required": required}))
-
-
-def _add_place(pair: list[Reason], model: MatchModel, query: Facts, cand: Facts, i: int) -> None:
-    country = int(query.country[i])
-    if country < 0 or country != int(cand.country[i]):
-        return
+def _place_reason(model: MatchModel, country: int, city: int) -> Reason:
     label = model.books.places.labels[country]
-    city = int(query.city[i])
-    if city >= 0 and city == int(cand.city[i]):
+    if city >= 0:
         city_label = model.books.cities.labels[city]
-        pair.append(Reason("country", f"same city: {city_label} ({label})", {"country": label, "city": city_label}))
-    else:
-        pair.append(Reason("country", f"same country: {label}", {"country": label}))
+        return Reason("country", f"same city: {city_label} ({label})", {"country": label, "city": city_label})
+    return Reason("country", f"same country: {label}", {"country": label})
 
 
-def _add_deadline(pair: list[Reason], deadline: float, now: float) -> None:
-    if not np.isnan(deadline) and deadline > now:
-        day = datetime.fromtimestamp(deadline, UTC).date().isoformat()
-        days_left = int((deadline - now) // 86400)
-        pair.append(Reason("deadline", f"open until {day} ({days_left} days left)", {"deadline": day}))
+def _deadline_reason(deadline: float, now: float) -> Reason:
+    day = datetime.fromtimestamp(deadline, UTC).date().isoformat()
+    days_left = int((deadline - now) // 86400)
+    return Reason("deadline", f"open until {day} ({days_left} days left)", {"deadline": day})
 
 
 def _top_columns(matrix: sp.csr_matrix, limit: int) -> list[list[int]]:

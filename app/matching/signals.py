@@ -32,12 +32,18 @@ class Codebook:
     codes: dict[Hashable, int] = field(default_factory=dict)
     labels: list[str] = field(default_factory=list)
 
-    def code(self, label: Hashable | None, display: str | None = None) -> int:
-        """Return the code of ``label`` (added if new); ``UNKNOWN`` for None or blank."""
+    def code(self, label: Hashable | None, display: str | None = None, grow: bool = True) -> int:
+        """Return the code of ``label``; ``UNKNOWN`` for None or blank.
+
+        A new label is added when ``grow``; otherwise it is ``UNKNOWN`` (matches nothing), so
+        ranking an item never changes the model.
+        """
         if label is None or (isinstance(label, str) and not label.strip()):
             return UNKNOWN
         key = label.strip().casefold() if isinstance(label, str) else label
         if key not in self.codes:
+            if not grow:
+                return UNKNOWN
             self.codes[key] = len(self.labels)
             self.labels.append(display if display is not None else str(label).strip())
         return self.codes[key]
@@ -68,16 +74,16 @@ class Facts:
     active: np.ndarray
 
     @classmethod
-    def of(cls, items: Sequence[Item], books: Codebooks) -> Facts:
-        """Encode ``items`` with ``books`` (which grow with new labels)."""
+    def of(cls, items: Sequence[Item], books: Codebooks, grow: bool = False) -> Facts:
+        """Encode ``items`` with ``books``; new labels are added only when ``grow``."""
         return cls(
-            sectors=_indicator([[books.sectors.code(s) for s in i.sectors] for i in items]),
-            tags=_indicator([[books.tags.code(t) for t in i.tags] for i in items]),
+            sectors=_indicator([[books.sectors.code(s, grow=grow) for s in i.sectors] for i in items]),
+            tags=_indicator([[books.tags.code(t, grow=grow) for t in i.tags] for i in items]),
             trl=np.array([UNKNOWN if i.trl is None else i.trl for i in items], dtype=np.int16),
-            country=np.array([books.places.code(i.country) for i in items], dtype=np.int32),
-            city=np.array([_city_code(i, books.cities) for i in items], dtype=np.int32),
+            country=np.array([books.places.code(i.country, grow=grow) for i in items], dtype=np.int32),
+            city=np.array([_city_code(i, books.cities, grow) for i in items], dtype=np.int32),
             deadline=np.array([_timestamp(i.deadline) for i in items], dtype=np.float64),
-            org=np.array([books.orgs.code(i.org_id) for i in items], dtype=np.int64),
+            org=np.array([books.orgs.code(i.org_id, grow=grow) for i in items], dtype=np.int64),
             active=np.array([bool(i.active) for i in items], dtype=bool),
         )
 
@@ -180,12 +186,12 @@ def _vstack(top: sp.csr_matrix, bottom: sp.csr_matrix) -> sp.csr_matrix:
     return sp.vstack([_widen(top, width), _widen(bottom, width)], format="csr")
 
 
-def _city_code(item: Item, cities: Codebook) -> int:
+def _city_code(item: Item, cities: Codebook, grow: bool) -> int:
     # A city is only "the same" within the same country (Paris, Texas is not Paris).
     if not item.city or not item.city.strip():
         return UNKNOWN
     key = f"{(item.country or '').strip().casefold()}|{item.city.strip().casefold()}"
-    return cities.code(key, display=item.city.strip())
+    return cities.code(key, display=item.city.strip(), grow=grow)
 
 
 def _timestamp(moment: datetime | None) -> float:
