@@ -31,6 +31,8 @@ def load(path: Path) -> None:
     try:
         with click.progressbar(length=total, label="Loading seed data") as bar:
             report = seeding.load(get_session(), data, progress=bar.update)
+    except seeding.SeedFileError as exc:
+        raise click.ClickException(str(exc)) from exc
     except ServiceError as exc:
         raise click.ClickException(f"seed data rejected: {exc.message}") from exc
     click.echo(report.summary())

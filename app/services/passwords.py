@@ -1,6 +1,9 @@
 """Password hashing with argon2id."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -22,8 +25,29 @@ def common_passwords() -> frozenset[str]:
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
+# (password, its hash) while reuse_hash_for() is active; see there.
+_reused: ContextVar[tuple[str, str] | None] = ContextVar("reused_password_hash", default=None)
+
+
 def hash_password(password: str) -> str:
+    reused = _reused.get()
+    if reused is not None and reused[0] == password:
+        return reused[1]
     return _hasher.hash(password)
+
+
+@contextmanager
+def reuse_hash_for(public_password: str) -> Iterator[None]:
+    """Within the block, hash ``public_password`` once and reuse that hash for every account given it.
+
+    Only for a password that is published anyway (the demo logins): loading ~80 demo accounts would
+    otherwise spend a deliberately slow argon2 hash on each. Every other password is hashed as usual.
+    """
+    token = _reused.set((public_password, _hasher.hash(public_password)))
+    try:
+        yield
+    finally:
+        _reused.reset(token)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

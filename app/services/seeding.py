@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.models import Challenge, Organisation, Solution
-from app.services import accounts, challenges, pilot_seeding, solutions
+from app.services import accounts, challenges, passwords, pilot_seeding, solutions
 
 DEMO_PASSWORD = "civimatch-demo"  # noqa: S105 (published demo logins, see README)
 SEED_FILES = ("organisations", "challenges", "solutions")
@@ -21,7 +21,7 @@ OPTIONAL_SEED_FILES = ("pilots",)  # applications, scores and pilots (app.servic
 
 
 class SeedFileError(Exception):
-    """A seed file is missing or is not valid JSON."""
+    """A seed file is missing, is not valid JSON, or a row lacks a field."""
 
 
 @dataclass
@@ -51,8 +51,22 @@ def read_seed_files(folder: Path) -> dict[str, list[dict]]:
 
 
 def load(session: Session, data: dict[str, list[dict]], progress: Callable[[int], None] = lambda n: None) -> SeedReport:
-    """Create what is missing; rows are matched on member e-mail and on (organisation, title)."""
+    """Create what is missing; rows are matched on member e-mail and on (organisation, title).
+
+    Raises SeedFileError for a row that lacks a field or names an unknown organisation, and the
+    services' errors (ValidationFailed ...) for values they refuse.
+    """
     report = SeedReport()
+    try:
+        with passwords.reuse_hash_for(DEMO_PASSWORD):  # every demo account has the same published password
+            _load_rows(session, data, progress, report)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise SeedFileError(f"seed data malformed: missing or wrong field {exc}") from exc
+    return report
+
+
+def _load_rows(session: Session, data: dict[str, list[dict]], progress: Callable[[int], None],
+               report: SeedReport) -> None:
     users = {}
     for row in data["organisations"]:
         users[row["key"]] = _organisation(session, row, report)
@@ -66,7 +80,6 @@ def load(session: Session, data: dict[str, list[dict]], progress: Callable[[int]
     for entry in data.get("pilots", []):
         pilot_seeding.load_entry(session, users, data, entry, report)
         progress(1)
-    return report
 
 
 def _organisation(session: Session, row: dict, report: SeedReport) -> int:
