@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Invitation, Organisation, OutboxMessage, User
-from app.services import accounts
+from app.services import accounts, passwords
 from app.services.errors import Forbidden, NotFound, ValidationFailed
 from tests.factories import PASSWORD
 
@@ -162,3 +162,14 @@ def test_create_admin_has_no_organisation_and_refuses_duplicates(db):
         accounts.create_admin(db, "root@civimatch.example", "Root again", "kept in a vault 42")
     with pytest.raises(ValidationFailed):
         accounts.create_admin(db, "other@civimatch.example", "Other", "short")
+
+
+def test_reused_hash_applies_only_to_the_published_password_inside_the_block():
+    with passwords.reuse_hash_for("civimatch-demo"):
+        first, second = passwords.hash_password("civimatch-demo"), passwords.hash_password("civimatch-demo")
+        private = {passwords.hash_password("a private secret") for _ in range(2)}
+
+    assert first == second and first.startswith("$argon2id$")
+    assert passwords.verify_password(first, "civimatch-demo")
+    assert len(private) == 2  # other passwords still get their own salt
+    assert passwords.hash_password("civimatch-demo") != first  # back to normal after the block
