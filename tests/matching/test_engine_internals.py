@@ -1,0 +1,104 @@
+"""The fast paths agree with plain definitions: counting, n-gram tables, top-k merging, no mutation."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from conftest import NOW, challenge, solution
+
+from app.matching import (
+    DEFAULT_SETTINGS,
+    Feedback,
+    fit,
+    rank_challenges_for_solution,
+    rank_solutions_for_challenge,
+    top_k_all,
+)
+from app.matching.ranking import SCALE, _ColumnTopK, score_matrix
+from app.matching.text import Analyzer
+from app.matching.vocab import fit_counts, transform_counts
+
+WORDS = "bus fleet charging depot flood river sensor school canteen waste heat pump retrofit air quality".split()
+
+
+def _random_corpus(seed: int, n_challenges: int = 30, n_solutions: int = 45):
+    rng = np.random.default_rng(seed)
+
+    def text() -> str:
+        words = rng.choice(WORDS, size=int(rng.integers(3, 12)))
+        return " ".join(words) + (". " if rng.random() < 0.5 else " ") + " ".join(rng.choice(WORDS, 3))
+
+    challenges = [challenge(i, text(), org_id=int(rng.integers(0, 8))) for i in range(n_challenges)]
+    solutions = [solution(1000 + i, text(), org_id=int(rng.integers(0, 8))) for i in range(n_solutions)]
+    return challenges, solutions
+
+
+def test_analyzer_drops_stop_words_and_keeps_phrases_within_sentences():
+    terms = Analyzer(2)("The electric buses of Lyon. Charging depots!")
+    assert terms[:5] == ["electric", "buses", "lyon", "charging", "depot"]
+    assert "electric buses" in terms and "buses lyon" in terms and "charging depot" in terms
+    assert "lyon charging" not in terms  # no n-gram across a sentence end
+
+
+@pytest.mark.parametrize("ngram_max", [1, 2, 3])
+def test_transform_counts_equal_fit_counts_on_the_fitted_items(ngram_max):
+    challenges, solutions = _random_corpus(1)
+    settings = dataclasses.replace(DEFAULT_SETTINGS, ngram_max=ngram_max)
+    items = [*challenges, *solutions]
+    counts, vocabulary = fit_counts(items, settings)
+    assert counts.shape == (len(items), vocabulary.size) and vocabulary.size > 0
+    assert (transform_counts(vocabulary, items, settings) != counts).nnz == 0
+    terms = vocabulary.terms()
+    assert len(set(terms)) == len(terms) and any(len(t.split()) == ngram_max for t in terms)
+
+
+def test_a_word_unseen_at_fit_time_breaks_phrases_around_it():
+    model = fit([challenge(1, "electric bus fleet")], [solution(2, "bus fleet depot")])
+    vector = model.transform([challenge(3, "bus zyxwv fleet", title="")])
+    terms = set(model.spell(vector.indices.tolist()))
+    assert terms == {"bus", "fleet"}
+
+
+def test_column_top_k_equals_sorting_every_column():
+    rng = np.random.default_rng(7)
+    keys = rng.integers(-1, 50, size=(300, 40)) * 1000 + np.arange(40)[None, :]
+    keys[keys < 0] = -1
+    merged = _ColumnTopK(5, 40)
+    for start in range(0, 300, 32):
+        merged.add(keys[start : start + 32], np.arange(start, min(start + 32, 300)))
+    best_keys, best_rows = merged.result()
+    for column in range(40):
+        expected = sorted(keys[:, column][keys[:, column] >= 0], reverse=True)[:5]
+        got = sorted(best_keys[:, column][best_keys[:, column] >= 0], reverse=True)
+        assert got == expected
+        assert all(keys[r, column] == k for r, k in zip(best_rows[:, column], best_keys[:, column], strict=True)
+                   if k >= 0)
+
+
+def test_top_k_all_equals_the_full_score_matrix_both_ways():
+    challenges, solutions = _random_corpus(3)
+    model = fit(challenges, solutions)
+    scores = np.rint(score_matrix(model, NOW) * SCALE).astype(np.int64)
+    expected = []
+    for row, query in enumerate(challenges):
+        best = sorted((-s, solutions[j].id) for j, s in enumerate(scores[row]) if s > 0)[:4]
+        expected += [(query.id, sid, -s) for s, sid in best]
+    for col, query in enumerate(solutions):
+        best = sorted((-s, challenges[i].id) for i, s in enumerate(scores[:, col]) if s > 0)[:4]
+        expected += [(cid, query.id, -s) for s, cid in best]
+    got = [(m.challenge_id, m.solution_id, round(m.score * SCALE)) for m in top_k_all(model, k=4, now=NOW)]
+    assert got == expected and len(got) > 100
+
+
+def test_ranking_an_item_with_new_labels_does_not_change_the_model(corpus):
+    model = fit(*corpus)
+    before = model.to_bytes()
+    stranger = challenge(77, "electric bus fleet charging", sectors=("Space",), tags=("orbit",),
+                         country="ZZ", city="Nowhere", org_id="newcomer")
+    ranked = rank_solutions_for_challenge(model, stranger, now=NOW)
+    rank_challenges_for_solution(model, solution(78, "flood sensors", sectors=("Mars",), org_id="x"), now=NOW)
+    list(top_k_all(model, k=2, now=NOW, feedback_by_org={"unknown-org": Feedback.of(hidden=[10])}))
+    assert model.to_bytes() == before
+    assert ranked and all(r.kind in {"terms", "deadline"} for m in ranked for r in m.reasons)
