@@ -241,10 +241,10 @@ def test_list_shows_only_matches_and_hides_drafts(client, make):
 
     assert "Heat-wave alerts for elderly residents" in html
     assert "Waste-collection routing" not in html and "Heat-wave draft" not in html
-    assert db_count(html) == 1
+    assert _cards(html) == 1
 
 
-def db_count(html: str) -> int:
+def _cards(html: str) -> int:
     return html.count('<article class="card">')
 
 
