@@ -280,15 +280,22 @@ def _pairs_to_matches(
     scores = micro[query_index, pair_cands] if dense else micro[query_index, rank]
     reasons = explain_pairs(model, kind, side.heaviest[pair_queries], side.facts.take(pair_queries),
                             pair_cands, stamp)
-    bounds = np.searchsorted(query_index, np.arange(len(rows) + 1))
-    for i, row in enumerate(rows):
-        feedback = feedback_by_code.get(int(side.facts.org[row]))
+    bounds = np.searchsorted(query_index, np.arange(len(rows) + 1)).tolist()
+    cand_ids = model.sides[other_kind(kind)].ids
+    cands, values = pair_cands.tolist(), (np.asarray(scores) / SCALE).tolist()  # = _score, vectorised
+    for i, row in enumerate(rows.tolist()):
+        feedback = feedback_by_code.get(int(side.facts.org[row])) if feedback_by_code else None
         if feedback is not None:
             yield from _rank_vector(model, kind, side.matrix[[row]], side.facts.take(np.array([row])),
                                     side.ids[row], keys.shape[1], feedback, stamp)
             continue
-        for p in range(bounds[i], bounds[i + 1]):
-            yield _match(model, kind, side.ids[row], int(pair_cands[p]), _score(scores[p]), reasons[p])
+        query_id = side.ids[row]
+        if kind == CHALLENGE:
+            for p in range(bounds[i], bounds[i + 1]):
+                yield Match(query_id, cand_ids[cands[p]], values[p], reasons[p])
+        else:
+            for p in range(bounds[i], bounds[i + 1]):
+                yield Match(cand_ids[cands[p]], query_id, values[p], reasons[p])
 
 
 def _match(model: MatchModel, kind: Kind, query_id: ItemId, cand_row: int, score: float,

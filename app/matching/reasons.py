@@ -72,27 +72,34 @@ class _ReasonCache:
     def __init__(self, model: MatchModel, now: float) -> None:
         self.model, self.now, self.memo = model, now, {}
 
-    def _get(self, key, build):
+    def labels(self, kind: str, prefix: str, book: Codebook, codes: list[int]) -> Reason:
+        key = (kind, *codes)
         found = self.memo.get(key)
         if found is None:
-            found = self.memo[key] = build()
+            labels = sorted(book.labels[c] for c in codes)
+            found = self.memo[key] = Reason(kind, f"{prefix}: " + ", ".join(labels), {kind: labels})
         return found
 
-    def labels(self, kind: str, prefix: str, book: Codebook, codes: list[int]) -> Reason:
-        def build() -> Reason:
-            labels = sorted(book.labels[c] for c in codes)
-            return Reason(kind, f"{prefix}: " + ", ".join(labels), {kind: labels})
-        return self._get((kind, tuple(codes)), build)
-
     def trl(self, reached: int, required: int) -> Reason:
-        return self._get(("trl", reached, required), lambda: Reason(
-            "trl", f"TRL {reached} ≥ required {required}", {"trl": reached, "required": required}))
+        key = ("trl", reached, required)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = Reason(
+                "trl", f"TRL {reached} ≥ required {required}", {"trl": reached, "required": required})
+        return found
 
     def place(self, country: int, city: int) -> Reason:
-        return self._get(("place", country, city), lambda: _place_reason(self.model, country, city))
+        key = ("place", country, city)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = _place_reason(self.model, country, city)
+        return found
 
     def deadline(self, deadline: float) -> Reason:
-        return self._get(("deadline", deadline), lambda: _deadline_reason(deadline, self.now))
+        found = self.memo.get(deadline)
+        if found is None:
+            found = self.memo[deadline] = _deadline_reason(deadline, self.now)
+        return found
 
 
 def _spelling(model: MatchModel, term_lists: list[list[int]]) -> dict[int, str]:
@@ -114,16 +121,26 @@ def term_reasons(model: MatchModel, shared: sp.csr_matrix) -> list[list[Reason]]
 
 def shared_terms(terms: list[str]) -> list[str]:
     """Top shared terms, dropping single words already shown inside a phrase."""
-    chosen: list[str] = []
+    chosen: list[tuple[str, frozenset[str]]] = []
     for term in terms:
-        words = set(term.split())
-        if any(words <= set(other.split()) for other in chosen):
+        words = _words(term)
+        if any(words <= other for _, other in chosen):
             continue
-        chosen = [other for other in chosen if not set(other.split()) <= words]
-        chosen.append(term)
+        chosen = [(text, other) for text, other in chosen if not other <= words]
+        chosen.append((term, words))
         if len(chosen) == SHOWN_TERMS:
             break
-    return chosen
+    return [text for text, _ in chosen]
+
+
+_WORD_SETS: dict[str, frozenset[str]] = {}
+
+
+def _words(term: str) -> frozenset[str]:
+    found = _WORD_SETS.get(term)
+    if found is None:
+        found = _WORD_SETS[term] = frozenset(term.split())
+    return found
 
 
 def _place_reason(model: MatchModel, country: int, city: int) -> Reason:
@@ -150,7 +167,8 @@ def _top_columns(matrix: sp.csr_matrix, limit: int) -> list[list[int]]:
     keep = order[rank < limit]
     columns = matrix.indices[keep]
     bounds = np.searchsorted(row_of[keep], np.arange(matrix.shape[0] + 1))
-    return [columns[bounds[r] : bounds[r + 1]].tolist() for r in range(matrix.shape[0])]
+    columns, bounds = columns.tolist(), bounds.tolist()  # one conversion, then list slices
+    return [columns[bounds[r] : bounds[r + 1]] for r in range(matrix.shape[0])]
 
 
 def _fit(matrix: sp.csr_matrix, like: sp.csr_matrix) -> sp.csr_matrix:
