@@ -15,7 +15,8 @@ failures=()
 
 PORT=$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 URL="http://127.0.0.1:$PORT"
-export DATABASE_URL="sqlite:///$WORK/security.sqlite" BASE_URL="$URL" CIVIMATCH_ENV=development
+# Production-like: BASE_URL is https (TLS would end at a proxy), so cookies carry Secure as they must.
+export DATABASE_URL="sqlite:///$WORK/security.sqlite" BASE_URL="https://127.0.0.1:$PORT" CIVIMATCH_ENV=production
 SECRET_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_hex(32))')
 export SECRET_KEY
 # Scanners send thousands of requests: rate limits would answer 429 and hide real findings.
