@@ -1,6 +1,9 @@
 """The stored recommender model: save after a rebuild, load (cached per process) for ranking."""
 from __future__ import annotations
 
+import logging
+import pickle
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,6 +25,9 @@ class _Loaded:
 
 
 _cache: dict[str, _Loaded] = {}
+# Threaded servers share the cached model: loading and adding items happen one thread at a time.
+_lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 def save_model(session: Session, model: MatchModel, challenges: int, solutions: int) -> MatchModelRecord:
@@ -45,13 +51,21 @@ def current_model(session: Session) -> MatchModel | None:
     ).first()
     if latest is None:
         return None
-    loaded = _cache.get(session.get_bind().url.render_as_string())
-    if loaded is None or loaded.record_id != latest.id:
-        payload = session.scalar(select(MatchModelRecord.payload).where(MatchModelRecord.id == latest.id))
-        loaded = _Loaded(latest.id, latest.fitted_at, MatchModel.from_bytes(payload))
-        _cache[session.get_bind().url.render_as_string()] = loaded
-    _apply_changes(session, loaded)
-    return loaded.model
+    key = session.get_bind().url.render_as_string()
+    with _lock:
+        loaded = _cache.get(key)
+        if loaded is None or loaded.record_id != latest.id:
+            payload = session.scalar(select(MatchModelRecord.payload).where(MatchModelRecord.id == latest.id))
+            try:
+                model = MatchModel.from_bytes(payload)
+            except (ValueError, pickle.UnpicklingError, AttributeError, ModuleNotFoundError):
+                # A model stored by an older engine version: treat as absent until `matches rebuild`.
+                log.warning("stored matching model %s cannot be loaded; run `flask matches rebuild`", latest.id)
+                return None
+            loaded = _Loaded(latest.id, latest.fitted_at, model)
+            _cache[key] = loaded
+        _apply_changes(session, loaded)
+        return loaded.model
 
 
 def _apply_changes(session: Session, loaded: _Loaded) -> None:

@@ -110,3 +110,14 @@ def test_similar_open_challenges_of_other_buyers(db, make):
     found = matches.similar_open_challenges(db, draft)
     assert found[0].challenge.id == leak.id
     assert all(n.challenge.organisation_id != other_city.organisation_id for n in found)
+
+
+def test_a_stored_model_from_an_older_engine_is_ignored_not_fatal(db, make):
+    buyer, _, leak, *_ = _corpus(make)
+    matches.rebuild(db)
+    record = db.scalar(select(MatchModelRecord))
+    record.payload = b"not a model"
+    db.commit()
+    match_store.forget_cache()
+    assert match_store.current_model(db) is None
+    assert matches.similar_open_challenges(db, leak) == []
