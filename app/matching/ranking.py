@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +32,8 @@ from app.matching.signals import Facts, eligible, now_timestamp, pair_signals
 SCALE = 1_000_000
 # Query rows per sparse product block: bounds memory to about BLOCK_ROWS x candidates x 30 B.
 BLOCK_ROWS = 128
+# Threads scoring blocks of a rebuild (our servers have 2 cores).
+WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -80,13 +84,14 @@ def similar_challenges(model: MatchModel, draft: Item, k: int = 10) -> list[Neig
 
 def top_k_all(
     model: MatchModel, k: int = 20, now: datetime | None = None,
-    feedback_by_org: Mapping[ItemId, Feedback] | None = None,
+    feedback_by_org: Mapping[ItemId, Feedback] | None = None, reasons: bool = True,
 ) -> Iterator[Match]:
     """Every active challenge's top ``k`` solutions, then every active solution's top ``k``
     challenges, with reasons; computed in blocks of sparse products (bounded memory).
 
     ``feedback_by_org`` maps an organisation id to its feedback, applied to the rankings
-    of that organisation's own items. A pair may appear in both directions.
+    of that organisation's own items. A pair may appear in both directions. With
+    ``reasons=False`` the matches carry no reasons (same pairs and scores, much faster).
     """
     stamp = now_timestamp(now)
     feedback_by_code = {model.books.orgs.code(o, grow=False): f for o, f in (feedback_by_org or {}).items()}
@@ -95,13 +100,39 @@ def top_k_all(
     columns = _ColumnTopK(k, len(solutions.ids))
     # Closed or expired challenges are neither ranked nor recommended: skip their rows.
     open_rows = np.flatnonzero(_query_open(challenges.facts, CHALLENGE, stamp))
-    for start in range(0, len(open_rows), BLOCK_ROWS):
-        rows = open_rows[start : start + BLOCK_ROWS]
-        micro = _block_micro(model, CHALLENGE, rows, stamp)
-        yield from _block_matches(model, CHALLENGE, rows, micro, k, stamp, feedback_by_code)
-        columns.add(_keys(micro.T, challenges.id_rank[rows], len(challenges.ids)).T, rows)
+    blocks = [open_rows[start : start + BLOCK_ROWS] for start in range(0, len(open_rows), BLOCK_ROWS)]
+    for rows, cand_rows, keys, column_part in _scored_blocks(model, blocks, k, stamp, columns):
+        micro_of = np.where(keys >= 0, keys // max(len(solutions.ids), 1), 0)
+        yield from _pairs_to_matches(model, CHALLENGE, rows, cand_rows, keys, micro_of, stamp,
+                                     feedback_by_code, challenges, reasons)
+        columns.extend(column_part)
     best_keys, best_rows = columns.result()
-    yield from _column_matches(model, best_keys, best_rows, stamp, feedback_by_code, k)
+    yield from _column_matches(model, best_keys, best_rows, stamp, feedback_by_code, reasons)
+
+
+def _scored_blocks(
+    model: MatchModel, blocks: list[np.ndarray], k: int, stamp: float, columns: _ColumnTopK,
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, tuple]]:
+    """Score blocks of challenge rows in WORKERS threads, yielded in order.
+
+    The sparse products and numpy passes release the GIL, so two cores really share the
+    work; at most WORKERS blocks are in flight, which bounds memory.
+    """
+    def score(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
+        micro = _block_micro(model, CHALLENGE, rows, stamp)
+        cand_rows, keys = _top_k(_keys(micro, model.sides[SOLUTION].id_rank), k)
+        challenges = model.sides[CHALLENGE]
+        column_keys = _keys(micro.T, challenges.id_rank[rows], len(challenges.ids)).T
+        return rows, cand_rows, keys, columns.select(column_keys, rows)
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        pending: deque[Future] = deque()
+        for rows in blocks:
+            pending.append(pool.submit(score, rows))
+            if len(pending) >= WORKERS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def score_matrix(model: MatchModel, now: datetime | None = None) -> np.ndarray:
@@ -208,9 +239,20 @@ class _ColumnTopK:
 
     def add(self, keys: np.ndarray, rows: np.ndarray) -> None:
         """Fold one block of (rows x columns) keys in."""
+        self.extend(self.select(keys, rows))
+
+    def select(self, keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The entries of a block that may enter the top k: (column, key, row).
+
+        Safe in another thread: the floor only rises, so an older floor keeps more entries.
+        """
         index, column = np.nonzero(keys > self.floor[None, :])
-        self.parts.append((column, keys[index, column], rows[index]))
-        self.pending += len(column)
+        return column, keys[index, column], rows[index]
+
+    def extend(self, part: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+        """Fold the entries chosen by ``select`` in."""
+        self.parts.append(part)
+        self.pending += len(part[0])
         if self.pending > 4 * self.k * self.n + 1_000_000:
             self._reduce()
 
@@ -242,18 +284,9 @@ class _ColumnTopK:
         return best_keys, best_rows
 
 
-def _block_matches(
-    model: MatchModel, kind: Kind, rows: np.ndarray, micro: np.ndarray, k: int,
-    stamp: float, feedback_by_code: Mapping[int, Feedback],
-) -> Iterator[Match]:
-    side = model.sides[kind]
-    cand_rows, keys = _top_k(_keys(micro, model.sides[other_kind(kind)].id_rank), k)
-    yield from _pairs_to_matches(model, kind, rows, cand_rows, keys, micro, stamp, feedback_by_code, side)
-
-
 def _column_matches(
     model: MatchModel, best_keys: np.ndarray, best_rows: np.ndarray, stamp: float,
-    feedback_by_code: Mapping[int, Feedback], k: int,
+    feedback_by_code: Mapping[int, Feedback], reasons: bool,
 ) -> Iterator[Match]:
     order = np.argsort(-best_keys, axis=0)
     keys = np.take_along_axis(best_keys, order, axis=0).T
@@ -265,21 +298,27 @@ def _column_matches(
         rows = np.arange(start, min(start + BLOCK_ROWS * 8, len(side.ids)))
         block = slice(start, rows[-1] + 1)
         yield from _pairs_to_matches(model, SOLUTION, rows, cand_rows[block], keys[block],
-                                     micro_of[block], stamp, feedback_by_code, side, dense=False)
+                                     micro_of[block], stamp, feedback_by_code, side, reasons)
 
 
 def _pairs_to_matches(
     model: MatchModel, kind: Kind, rows: np.ndarray, cand_rows: np.ndarray, keys: np.ndarray,
     micro: np.ndarray, stamp: float, feedback_by_code: Mapping[int, Feedback], side: Side,
-    dense: bool = True,
+    explain: bool,
 ) -> Iterator[Match]:
-    """Explain all kept pairs of a block at once, then emit them query by query."""
+    """Explain all kept pairs of a block at once, then emit them query by query.
+
+    ``micro`` holds the scores aligned with ``keys`` (one per kept candidate).
+    """
     query_index, rank = np.nonzero(keys >= 0)
     pair_cands = cand_rows[query_index, rank]
     pair_queries = rows[query_index]
-    scores = micro[query_index, pair_cands] if dense else micro[query_index, rank]
-    reasons = explain_pairs(model, kind, side.heaviest[pair_queries], side.facts.take(pair_queries),
-                            pair_cands, stamp)
+    scores = micro[query_index, rank]
+    if explain:
+        reasons = explain_pairs(model, kind, side.heaviest[pair_queries], side.facts.take(pair_queries),
+                                pair_cands, stamp)
+    else:
+        reasons = [[] for _ in range(len(pair_cands))]
     bounds = np.searchsorted(query_index, np.arange(len(rows) + 1)).tolist()
     cand_ids = model.sides[other_kind(kind)].ids
     cands, values = pair_cands.tolist(), (np.asarray(scores) / SCALE).tolist()  # = _score, vectorised

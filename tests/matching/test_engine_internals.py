@@ -14,9 +14,11 @@ from app.matching import (
     fit,
     rank_challenges_for_solution,
     rank_solutions_for_challenge,
+    ranking,
     top_k_all,
 )
 from app.matching.ranking import SCALE, _ColumnTopK, score_matrix
+from app.matching.signals import SIGNAL_TOTAL, TAGS_FULL, Signals
 from app.matching.text import Analyzer
 from app.matching.vocab import fit_counts, transform_counts
 
@@ -77,7 +79,9 @@ def test_column_top_k_equals_sorting_every_column():
                    if k >= 0)
 
 
-def test_top_k_all_equals_the_full_score_matrix_both_ways():
+@pytest.mark.parametrize("block_rows", [4, 128])
+def test_top_k_all_equals_the_full_score_matrix_both_ways(monkeypatch, block_rows):
+    monkeypatch.setattr(ranking, "BLOCK_ROWS", block_rows)  # 4: many blocks scored in threads
     challenges, solutions = _random_corpus(3)
     model = fit(challenges, solutions)
     scores = np.rint(score_matrix(model, NOW) * SCALE).astype(np.int64)
@@ -102,3 +106,24 @@ def test_ranking_an_item_with_new_labels_does_not_change_the_model(corpus):
     list(top_k_all(model, k=2, now=NOW, feedback_by_org={"unknown-org": Feedback.of(hidden=[10])}))
     assert model.to_bytes() == before
     assert ranked and all(r.kind in {"terms", "deadline"} for m in ranked for r in m.reasons)
+
+
+def test_top_k_all_without_reasons_gives_the_same_pairs_and_scores(corpus):
+    model = fit(*corpus)
+    with_reasons = list(top_k_all(model, k=3, now=NOW))
+    without = list(top_k_all(model, k=3, now=NOW, reasons=False))
+    assert [(m.challenge_id, m.solution_id, m.score) for m in without] == \
+        [(m.challenge_id, m.solution_id, m.score) for m in with_reasons]
+    assert all(m.reasons for m in with_reasons) and not any(m.reasons for m in without)
+
+
+def test_signal_multiplier_table_equals_the_bonus_formula():
+    rng = np.random.default_rng(5)
+    shape = (40, 50)
+    signals = Signals(rng.integers(0, 3, shape).astype(np.float32), rng.integers(0, 6, shape).astype(np.float32),
+                      rng.random(shape) < 0.5, rng.random(shape) < 0.5, rng.random(shape) < 0.5)
+    bonus = (0.10 * (signals.sector > 0) + 0.10 * np.minimum(signals.tags, TAGS_FULL) / TAGS_FULL
+             + 0.05 * signals.trl + 0.05 * signals.place + 0.03 * signals.deadline)
+    expected = ((1 + bonus) / (1 + SIGNAL_TOTAL)).astype(np.float32)
+    assert np.array_equal(signals.multiplier(), expected)
+    assert signals.multiplier().min() >= 1 / (1 + SIGNAL_TOTAL) - 1e-7 and signals.multiplier().max() <= 1
