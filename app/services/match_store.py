@@ -47,14 +47,16 @@ def current_model(session: Session) -> MatchModel | None:
     Every process that loads the same stored model and sees the same rows ranks identically.
     """
     latest = session.execute(
-        select(MatchModelRecord.id, MatchModelRecord.fitted_at).order_by(MatchModelRecord.id.desc()).limit(1)
+        select(MatchModelRecord.id, MatchModelRecord.fitted_at, MatchModelRecord.version)
+        .order_by(MatchModelRecord.id.desc()).limit(1)
     ).first()
     if latest is None:
         return None
     key = session.get_bind().url.render_as_string()
     with _lock:
         loaded = _cache.get(key)
-        if loaded is None or loaded.record_id != latest.id:
+        # Ids alone can repeat (a restored or emptied database): the fit time and version identify a model.
+        if loaded is None or (loaded.record_id, loaded.fitted_at, loaded.model.version) != tuple(latest):
             payload = session.scalar(select(MatchModelRecord.payload).where(MatchModelRecord.id == latest.id))
             try:
                 model = MatchModel.from_bytes(payload)
