@@ -30,8 +30,9 @@ from app.matching.signals import Facts, eligible, now_timestamp, pair_signals
 # Scores are rounded to this many units per 1.0 before ordering, so that a pair scores the
 # same whichever way it was computed (one item or a block) and ties fall back on ids.
 SCALE = 1_000_000
-# Query rows per sparse product block: bounds memory to about BLOCK_ROWS x candidates x 30 B.
-BLOCK_ROWS = 128
+# Query rows per sparse product block: bounds memory to about BLOCK_ROWS x candidates x 50 B
+# per worker thread.
+BLOCK_ROWS = 64
 # Threads scoring blocks of a rebuild (our servers have 2 cores).
 WORKERS = 2
 

@@ -108,6 +108,10 @@ class Lexicon(dict):
         self[token] = code
         return code
 
+    def adopt(self, stem: str) -> int:
+        """The id of ``stem``, numbered next if new (merging another lexicon's stems in)."""
+        return self.stems.setdefault(stem, len(self.stems))
+
     def codes(self, text: str) -> list[int]:
         """Codes of the tokens of ``text`` in order, stop words already dropped."""
         return [c for c in map(self.__getitem__, _SCAN.findall(normalise(text))) if c != STOP]

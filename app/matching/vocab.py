@@ -9,7 +9,6 @@ with ``np.searchsorted``. No Python loop runs per token beyond one dict lookup.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +16,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from app.matching.records import Item
-from app.matching.text import BREAK, Lexicon, TextSettings, field_text
+from app.matching.text import Lexicon, TextSettings
+from app.matching.tokens import token_codes
 
 INVALID = -2
 
@@ -111,16 +111,7 @@ def transform_counts(vocabulary: Vocabulary, items: Sequence[Item], settings: Te
 
 def _stream(lexicon: Lexicon, items: Sequence[Item], settings: TextSettings):
     """All token codes of all fields, each field followed by BREAK; with doc and weight."""
-    stream = array("q")
-    lengths = array("q")
-    for item in items:
-        for name, _ in settings.field_weights:
-            codes = lexicon.codes(field_text(item, name))
-            stream.extend(codes)
-            stream.append(BREAK)
-            lengths.append(len(codes) + 1)
-    codes = np.frombuffer(stream, dtype=np.int64) if len(stream) else np.zeros(0, dtype=np.int64)
-    lengths_np = np.frombuffer(lengths, dtype=np.int64) if len(lengths) else np.zeros(0, dtype=np.int64)
+    codes, lengths_np = token_codes(lexicon, items, settings)
     n_fields = len(settings.field_weights)
     docs = np.repeat(np.repeat(np.arange(len(items), dtype=np.int32), n_fields), lengths_np)
     field_weights = np.array([w for _, w in settings.field_weights], dtype=np.float32)

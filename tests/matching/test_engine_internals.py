@@ -15,6 +15,7 @@ from app.matching import (
     rank_challenges_for_solution,
     rank_solutions_for_challenge,
     ranking,
+    tokens,
     top_k_all,
 )
 from app.matching.ranking import SCALE, _ColumnTopK, score_matrix
@@ -127,3 +128,22 @@ def test_signal_multiplier_table_equals_the_bonus_formula():
     expected = ((1 + bonus) / (1 + SIGNAL_TOTAL)).astype(np.float32)
     assert np.array_equal(signals.multiplier(), expected)
     assert signals.multiplier().min() >= 1 / (1 + SIGNAL_TOTAL) - 1e-7 and signals.multiplier().max() <= 1
+
+
+_serial_codes = tokens._codes
+
+
+def test_fit_tokenised_in_two_processes_equals_one_pass(monkeypatch):
+    challenges, solutions = _random_corpus(11, 40, 60)
+    solutions.append(solution(5000, "zebra crossing lights. unique words only here"))  # stems new in 2nd half
+    serial = fit(challenges, solutions)
+    monkeypatch.setattr(tokens, "PARALLEL_MIN_ITEMS", 2)
+    here = []  # items tokenised in this process: only the first half when the child works
+    monkeypatch.setattr(tokens, "_codes", lambda lexicon, items, settings: here.append(len(items))
+                        or _serial_codes(lexicon, items, settings))
+    forked = fit(challenges, solutions)
+    assert here == [len(challenges + solutions) // 2]
+    assert forked.version == serial.version
+    assert forked.vocab.stems == serial.vocab.stems and list(forked.vocab.stems) == list(serial.vocab.stems)
+    for kind in ("challenge", "solution"):
+        assert (forked.sides[kind].matrix != serial.sides[kind].matrix).nnz == 0

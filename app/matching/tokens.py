@@ -1,0 +1,78 @@
+"""Token codes of many items, in two processes for a large fit (tokenising is pure Python).
+
+The second half of the items is tokenised in a forked child with its own stem numbering;
+its stems are then renumbered exactly as one pass over all items would have numbered them
+(stems first seen in the first half keep their ids, new ones follow in order of first
+sight), so the fitted vocabulary, and the model version, do not depend on the split.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from array import array
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+from app.matching.records import Item
+from app.matching.text import BREAK, Lexicon, TextSettings, field_text
+
+# Below this many items a child process costs more than it saves.
+PARALLEL_MIN_ITEMS = 20_000
+
+_FORKED_ITEMS: Sequence[Item] = ()  # handed to the forked child through memory, not pickling
+
+
+def token_codes(lexicon: Lexicon, items: Sequence[Item], settings: TextSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of every field of every item, each field followed by BREAK, and each field's length.
+
+    A growing lexicon (fitting) over at least PARALLEL_MIN_ITEMS items splits the work
+    with a child process when the platform can fork.
+    """
+    if not lexicon.grow or len(items) < max(PARALLEL_MIN_ITEMS, 2) or not _can_fork():
+        return _codes(lexicon, items, settings)
+    global _FORKED_ITEMS
+    half = len(items) // 2
+    _FORKED_ITEMS = items
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            future = pool.submit(_child_codes, half, len(items), settings)
+            first = _codes(lexicon, items[:half], settings)
+            second_codes, second_lengths, second_stems = future.result()
+    except (OSError, RuntimeError):  # no child process after all: do it here
+        _FORKED_ITEMS = ()
+        second_codes, second_lengths = _codes(lexicon, items[half:], settings)
+        return np.concatenate([first[0], second_codes]), np.concatenate([first[1], second_lengths])
+    finally:
+        _FORKED_ITEMS = ()
+    renumber = np.array([lexicon.adopt(stem) for stem in second_stems], dtype=np.int64)
+    known = second_codes >= 0
+    second_codes[known] = renumber[second_codes[known]]
+    return np.concatenate([first[0], second_codes]), np.concatenate([first[1], second_lengths])
+
+
+def _child_codes(start: int, stop: int, settings: TextSettings) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    stems: dict[str, int] = {}
+    codes, lengths = _codes(Lexicon(stems, grow=True), _FORKED_ITEMS[start:stop], settings)
+    return codes, lengths, list(stems)
+
+
+def _codes(lexicon: Lexicon, items: Sequence[Item], settings: TextSettings) -> tuple[np.ndarray, np.ndarray]:
+    stream = array("q")
+    lengths = array("q")
+    for item in items:
+        for name, _ in settings.field_weights:
+            codes = lexicon.codes(field_text(item, name))
+            stream.extend(codes)
+            stream.append(BREAK)
+            lengths.append(len(codes) + 1)
+    return (np.array(stream, dtype=np.int64) if len(stream) else np.zeros(0, dtype=np.int64),
+            np.array(lengths, dtype=np.int64) if len(lengths) else np.zeros(0, dtype=np.int64))
+
+
+def _can_fork() -> bool:
+    # Daemonic processes (Celery's prefork workers) may not have children.
+    if multiprocessing.current_process().daemon:
+        return False
+    return "fork" in multiprocessing.get_all_start_methods()
