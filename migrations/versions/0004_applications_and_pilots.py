@@ -1,7 +1,7 @@
 """applications, evaluation, pilot purchases (written for these tables only)
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-23
 """
 from alembic import op
@@ -10,7 +10,7 @@ import app.db
 
 
 revision = '0004'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """personal API tokens
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-24
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import app.db
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """moderation and security: suspension, e-mail confirmation, hidden items, audit log, reports
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0005
 Create Date: 2026-11-24
 """
 from alembic import op
@@ -10,7 +10,7 @@ import app.db
 
 
 revision = '0006'
-down_revision = '0002'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
