@@ -40,10 +40,9 @@ def token_codes(lexicon: Lexicon, items: Sequence[Item], settings: TextSettings)
             future = pool.submit(_child_codes, half, len(items), settings)
             first = _codes(lexicon, items[:half], settings)
             second_codes, second_lengths, second_stems = future.result()
-    except (OSError, RuntimeError):  # no child process after all: do it here
-        _FORKED_ITEMS = ()
-        second_codes, second_lengths = _codes(lexicon, items[half:], settings)
-        return np.concatenate([first[0], second_codes]), np.concatenate([first[1], second_lengths])
+    except (OSError, RuntimeError):  # no child process after all (BrokenProcessPool...): one pass here
+        # Stems of the first half, if already numbered, keep the ids one pass gives them.
+        return _codes(lexicon, items, settings)
     finally:
         _FORKED_ITEMS = ()
     renumber = np.array([lexicon.adopt(stem) for stem in second_stems], dtype=np.int64)

@@ -147,3 +147,16 @@ def test_fit_tokenised_in_two_processes_equals_one_pass(monkeypatch):
     assert forked.vocab.stems == serial.vocab.stems and list(forked.vocab.stems) == list(serial.vocab.stems)
     for kind in ("challenge", "solution"):
         assert (forked.sides[kind].matrix != serial.sides[kind].matrix).nnz == 0
+
+
+def test_fit_falls_back_to_one_pass_when_no_child_process_can_start(monkeypatch):
+    challenges, solutions = _random_corpus(12, 30, 30)
+    serial = fit(challenges, solutions)
+
+    class NoProcesses:
+        def __init__(self, *args, **kwargs):
+            raise OSError("no fork here")
+
+    monkeypatch.setattr(tokens, "PARALLEL_MIN_ITEMS", 2)
+    monkeypatch.setattr(tokens, "ProcessPoolExecutor", NoProcesses)
+    assert fit(challenges, solutions).version == serial.version
