@@ -6,6 +6,7 @@ import os
 import uuid
 
 import pytest
+from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -13,7 +14,12 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.cli.database import upgrade
 from app.db import Base, new_session
+from app.services import passwords
 from tests import factories
+
+# Full-strength argon2id costs tens of milliseconds per hash and the suite signs up hundreds of
+# users: tests hash with the cheapest parameters (still argon2id, still verified the same way).
+passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1))
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 

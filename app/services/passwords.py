@@ -17,6 +17,13 @@ MIN_LENGTH = 8
 MAX_LENGTH = 256
 
 
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Swap the hasher (the test suite uses cheap argon2id parameters; production never calls this)."""
+    global _hasher, _DUMMY_HASH
+    _hasher = hasher
+    _DUMMY_HASH = hasher.hash("civimatch-timing-equaliser")
+
+
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
     """The 30,000 most common leaked passwords shipped offline with zxcvbn (loaded once, on first use)."""
