@@ -65,7 +65,6 @@ def from_environment() -> dict:
         "WTF_CSRF_TIME_LIMIT": 3600 * 8,
         "INVITATION_MAX_AGE_S": int(os.environ.get("INVITATION_MAX_AGE_S", 7 * 24 * 3600)),
         "REQUIRE_VERIFIED_BUYERS": _bool("REQUIRE_VERIFIED_BUYERS", False),
-        "MATCH_MODEL_DIR": os.environ.get("MATCH_MODEL_DIR", str(ROOT / "instance" / "models")),
         "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", 25)),
         "SMTP_USER": os.environ.get("SMTP_USER", ""),
