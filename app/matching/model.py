@@ -157,7 +157,7 @@ class MatchModel:
     @classmethod
     def from_bytes(cls, data: bytes) -> MatchModel:
         """Load a model written by ``to_bytes``; only load bytes you wrote yourself."""
-        fmt, state = pickle.loads(data)  # noqa: S301  # nosec B301 - trusted bytes written by to_bytes
+        fmt, state = pickle.loads(data)  # noqa: S301 (trusted bytes written by to_bytes)  # nosec B301
         if fmt != FORMAT:
             raise ValueError(f"unsupported matching model format: {fmt!r}")
         return cls(**state)
