@@ -9,7 +9,9 @@ import pytest
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
 
-SECTORS = {"energy", "mobility", "water", "waste", "buildings", "environment", "health", "safety", "governance", "education"}
+SECTORS = {
+    "energy", "mobility", "water", "waste", "buildings", "environment", "health", "safety", "governance", "education",
+}
 BUYER_KINDS = {"city", "region", "agency"}
 INNOVATOR_KINDS = {"startup", "sme", "large_company", "research_body"}
 SIZES = {"1-10", "11-50", "51-250", "251-1000", "1000+"}
