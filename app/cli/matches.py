@@ -13,23 +13,32 @@ def matches_group() -> None:
     """Recommendations."""
 
 
+class _Bar:
+    """A progress bar opened once the service knows how many matches it will store."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def start(self, total: int) -> None:
+        self.bar = click.progressbar(length=max(total, 1), label="Storing matches")
+        self.bar.render_progress()
+
+    def advance(self, n: int) -> None:
+        self.bar.update(n)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
+
+
 @matches_group.command("rebuild")
 @with_appcontext
 def rebuild() -> None:
     """Refit on all challenges and solutions and replace the stored matches (cron-able)."""
-    bar = None
-
-    def start(total: int) -> None:
-        nonlocal bar
-        bar = click.progressbar(length=max(total, 1), label="Storing matches").__enter__()
-
-    def advance(n: int) -> None:
-        bar.update(n)
-
     click.echo("Fitting the model and ranking both ways ...")
+    bar = _Bar()
     try:
-        report = matches.rebuild(get_session(), matches.RebuildProgress(start, advance))
+        report = matches.rebuild(get_session(), matches.RebuildProgress(bar.start, bar.advance))
     finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+        bar.finish()
     click.echo(report.summary())

@@ -121,3 +121,10 @@ def test_a_stored_model_from_an_older_engine_is_ignored_not_fatal(db, make):
     match_store.forget_cache()
     assert match_store.current_model(db) is None
     assert matches.similar_open_challenges(db, leak) == []
+
+
+def test_rebuild_command_prints_a_summary(app, make):
+    _corpus(make)
+    result = app.test_cli_runner().invoke(args=["matches", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "Matched 2 challenges and 2 solutions" in result.output
