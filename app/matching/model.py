@@ -13,23 +13,26 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
+from app.matching import passages
+from app.matching.passages import Passages
 from app.matching.records import CHALLENGE, SOLUTION, Item, ItemId, Kind, id_sort_key
 from app.matching.signals import Codebooks, Facts
 from app.matching.text import TextSettings
 from app.matching.vocab import Vocabulary, fit_counts, transform_counts
 
-FORMAT = "civimatch-matching/2"
+FORMAT = "civimatch-matching/3"
 DEFAULT_SETTINGS = TextSettings()
 
 
 @dataclass
 class Side:
-    """The items of one kind: ids, titles, term matrix (rows L2-normalised) and facts."""
+    """The items of one kind: ids, titles, term matrix (rows L2-normalised), facts, passages."""
 
     ids: list[ItemId]
     titles: list[str]
     matrix: sp.csr_matrix
     facts: Facts
+    passages: Passages = field(default_factory=lambda: Passages.empty(0))
     rows: dict[ItemId, int] = field(default_factory=dict)
     id_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
@@ -125,6 +128,13 @@ class MatchModel:
         counts = transform_counts(self.vocab, items, self.settings)
         return _weigh(counts, self.idf, self.average_length, self.settings)
 
+    def transform_passages(self, items: Sequence[Item]) -> Passages:
+        """Passage vectors of those ``items`` that have several passages (owner = position)."""
+        parts, owners = passages.split(items, self.settings)
+        if not parts or not self.vocab.size:
+            return Passages.empty(self.vocab.size)
+        return Passages(self.transform(parts), owners)
+
     def add_items(self, items: Sequence[Item]) -> None:
         """Add new items or replace edited ones (same id) without refitting the vocabulary.
 
@@ -141,6 +151,7 @@ class MatchModel:
         for item in batch:  # an edited item's old row stays but is never recommended
             if item.id in side.rows:
                 side.facts.active[side.rows[item.id]] = False
+        side.passages = side.passages.append(self.transform_passages(batch), len(side.ids))
         side.matrix = sp.vstack([side.matrix, self.transform(batch)], format="csr")
         side.facts = side.facts.append(Facts.of(batch, self.books, grow=True))
         side.ids.extend(item.id for item in batch)
@@ -188,7 +199,10 @@ def fit(
         SOLUTION: _side(solutions, matrix[len(challenges) :], books),
     }
     version = _version(settings, vocab, idf)
-    return MatchModel(settings, vocab, idf, average_length, sides, books, version)
+    model = MatchModel(settings, vocab, idf, average_length, sides, books, version)
+    for kind, side_items in ((CHALLENGE, challenges), (SOLUTION, solutions)):
+        model.sides[kind].passages = model.transform_passages(side_items)
+    return model
 
 
 def _side(items: Sequence[Item], matrix: sp.csr_matrix, books: Codebooks) -> Side:

@@ -13,6 +13,7 @@ import scipy.sparse as sp
 
 from app.matching.feedback import adjust_query, hidden_rows, similar_reasons
 from app.matching.model import MatchModel, Side, heaviest
+from app.matching.passages import Passages, blend
 from app.matching.reasons import explain_pairs, term_reasons
 from app.matching.records import (
     CHALLENGE,
@@ -152,17 +153,17 @@ def _rank_item(
 ) -> list[Match]:
     stamp = now_timestamp(now)
     return _rank_vector(model, item.kind, model.transform([item]), Facts.of([item], model.books),
-                        item.id, k, feedback, stamp)
+                        item.id, k, feedback, stamp, model.transform_passages([item]))
 
 
 def _rank_vector(
     model: MatchModel, kind: Kind, vector: sp.csr_matrix, facts: Facts,
-    query_id: ItemId, k: int, feedback: Feedback, stamp: float,
+    query_id: ItemId, k: int, feedback: Feedback, stamp: float, passages: Passages,
 ) -> list[Match]:
     cand_kind = other_kind(kind)
     if feedback.relevant or feedback.not_relevant:
         vector = adjust_query(model, vector, cand_kind, feedback)
-    micro = _micro(model, kind, vector, facts, stamp)
+    micro = _micro(model, kind, vector, facts, stamp, passages)
     micro[0, hidden_rows(model, cand_kind, feedback)] = 0
     rows, keys = _top_k(_keys(micro, model.sides[cand_kind].id_rank), k)
     rows = rows[0][keys[0] >= 0]
@@ -175,11 +176,17 @@ def _rank_vector(
             for r, why in zip(rows, reasons, strict=True)]
 
 
-def _micro(model: MatchModel, kind: Kind, vectors: sp.csr_matrix, facts: Facts, stamp: float) -> np.ndarray:
-    """Scores of query rows against every candidate in units of 1/SCALE; 0 = not eligible."""
+def _micro(
+    model: MatchModel, kind: Kind, vectors: sp.csr_matrix, facts: Facts, stamp: float, passages: Passages,
+) -> np.ndarray:
+    """Scores of query rows against every candidate in units of 1/SCALE; 0 = not eligible.
+
+    ``passages`` are the query rows' own passages (owners numbered like ``vectors``' rows).
+    """
     cand_kind = other_kind(kind)
     cand = model.sides[cand_kind]
-    text = (vectors @ cand.postings).toarray()
+    text = blend((vectors @ cand.postings).toarray(), vectors, passages, cand.postings, cand.passages,
+                 model.settings.passage_weight)
     blended = text * pair_signals(facts, kind, cand.facts, stamp).multiplier()
     micro = np.rint(blended * SCALE).astype(np.int64)
     micro[~eligible(facts, cand.facts, cand_kind, stamp)] = 0
@@ -189,7 +196,7 @@ def _micro(model: MatchModel, kind: Kind, vectors: sp.csr_matrix, facts: Facts, 
 def _block_micro(model: MatchModel, kind: Kind, rows: np.ndarray, stamp: float) -> np.ndarray:
     side = model.sides[kind]
     facts = side.facts.take(rows)
-    micro = _micro(model, kind, side.matrix[rows], facts, stamp)
+    micro = _micro(model, kind, side.matrix[rows], facts, stamp, side.passages.take(rows))
     # Inactive or expired queries get no recommendations at all.
     micro[~_query_open(facts, kind, stamp)] = 0
     return micro
@@ -327,7 +334,8 @@ def _pairs_to_matches(
         feedback = feedback_by_code.get(int(side.facts.org[row])) if feedback_by_code else None
         if feedback is not None:
             yield from _rank_vector(model, kind, side.matrix[[row]], side.facts.take(np.array([row])),
-                                    side.ids[row], keys.shape[1], feedback, stamp)
+                                    side.ids[row], keys.shape[1], feedback, stamp,
+                                    side.passages.take(np.array([row])))
             continue
         query_id = side.ids[row]
         if kind == CHALLENGE:

@@ -71,6 +71,10 @@ class TextSettings:
     # profiles over long ones that describe the same work among other projects.
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
+    # Passage evidence (see passages.py): weight of the best-matching parts of two texts
+    # beside the whole texts, and the fewest words a paragraph needs to count as a part.
+    passage_weight: float = 0.1
+    min_passage_words: int = 80
 
 
 def analyse(token: str) -> str | None:
