@@ -23,11 +23,13 @@ def index():
 @login_required
 def dashboard():
     overview = dashboard_service.overview(get_session(), actor_id())
-    top_matches, verdicts = None, {}
+    top_matches, verdicts, also = None, {}, {}
     if overview.organisation is not None:
-        top_matches = match_lists.for_organisation(get_session(), actor_id(), match_lists.MatchFilters(per_page=5))
+        filters = match_lists.MatchFilters(per_page=5)
+        top_matches = match_lists.for_organisation(get_session(), actor_id(), filters, one_per_opportunity=True)
         pairs = [(m.challenge_id, m.solution_id) for m in top_matches.items]
         verdicts = match_lists.verdicts(get_session(), overview.organisation.id, pairs)
+        also = match_lists.also_fits(get_session(), actor_id(), top_matches.items, filters)
     return render_template("main/dashboard.html", overview=overview, top_matches=top_matches,
                            verdicts=verdicts, action_form=ActionForm(), buyer_view=current_user.is_buyer,
-                           subject=None)
+                           subject=None, also=also)

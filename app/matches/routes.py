@@ -28,22 +28,25 @@ def _filters() -> match_lists.MatchFilters:
     )
 
 
-def _render(page, title: str, subject=None):
+def _render(page, title: str, subject=None, also=None):
     pairs = [(m.challenge_id, m.solution_id) for m in page.items]
     verdicts = match_lists.verdicts(get_session(), current_user.organisation_id, pairs)
     return render_template("matches/list.html", page=page, title=title, subject=subject, filters=_filters(),
-                           verdicts=verdicts, action_form=ActionForm(), buyer_view=current_user.is_buyer)
+                           verdicts=verdicts, action_form=ActionForm(), buyer_view=current_user.is_buyer,
+                           also=also or {})
 
 
 @bp.route("/matches")
 @login_required
 def overview():
     try:
-        page = match_lists.for_organisation(get_session(), actor_id(), _filters())
+        filters = _filters()
+        page = match_lists.for_organisation(get_session(), actor_id(), filters, one_per_opportunity=True)
+        also = match_lists.also_fits(get_session(), actor_id(), page.items, filters)
     except ServiceError as exc:
         abort_for(exc)
     title = "Solutions for your challenges" if current_user.is_buyer else "Open challenges for your solutions"
-    return _render(page, title)
+    return _render(page, title, also=also)
 
 
 @bp.route("/challenges/<int:challenge_id>/matches")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from app.models import Challenge, Match, MatchFeedback, Solution, SolutionSector, User
@@ -71,16 +71,60 @@ def for_solution(session: Session, actor_id: int, solution_id: int, filters: Mat
     return paginate(session, _filtered(statement, filters, Challenge), filters.page, filters.per_page)
 
 
-def for_organisation(session: Session, actor_id: int, filters: MatchFilters) -> Page[Match]:
-    """All matches of the actor's organisation, best first (the dashboard)."""
+def for_organisation(
+    session: Session, actor_id: int, filters: MatchFilters, one_per_opportunity: bool = False,
+) -> Page[Match]:
+    """All matches of the actor's organisation, best first (the dashboard).
+
+    With ``one_per_opportunity`` an item of the other side appears once, as its best pair
+    with one of the organisation's items (``also_fits`` names the others): an innovator
+    with three solutions for the same challenge sees that challenge once, not three times.
+    """
     actor = session.get(User, actor_id)
     if actor is None or actor.organisation is None:
         raise Forbidden("Only members of an organisation have matches.")
     org = actor.organisation
     own = Challenge if org.side == "buyer" else Solution
-    statement = _visible_pairs(org.id).where(own.organisation_id == org.id)
-    other = Solution if own is Challenge else Challenge
-    return paginate(session, _filtered(statement, filters, other), filters.page, filters.per_page)
+    statement = _filtered(_visible_pairs(org.id).where(own.organisation_id == org.id), filters,
+                          Solution if own is Challenge else Challenge)
+    if one_per_opportunity:
+        statement = statement.where(Match.id.in_(_best_pair_ids(statement, _other_key(org.side))))
+    return paginate(session, statement, filters.page, filters.per_page)
+
+
+def also_fits(session: Session, actor_id: int, shown: list[Match], filters: MatchFilters) -> dict[int, list]:
+    """For each shown pair's other-side item, the organisation's other items it also matches.
+
+    Keyed by Match id; values are the organisation's challenges or solutions, best first.
+    """
+    actor = session.get(User, actor_id)
+    if not shown or actor is None or actor.organisation is None:
+        return {}
+    org = actor.organisation
+    own = Challenge if org.side == "buyer" else Solution
+    key = _other_key(org.side)
+    shown_by_other = {getattr(m, key.key): m for m in shown}
+    statement = _filtered(_visible_pairs(org.id).where(own.organisation_id == org.id), filters,
+                          Solution if own is Challenge else Challenge).where(key.in_(shown_by_other))
+    extra: dict[int, list] = {}
+    for pair in session.scalars(statement).unique():
+        best = shown_by_other[getattr(pair, key.key)]
+        if pair.id != best.id:
+            extra.setdefault(best.id, []).append(pair.challenge if own is Challenge else pair.solution)
+    return extra
+
+
+def _other_key(side: str):
+    return Match.solution_id if side == "buyer" else Match.challenge_id
+
+
+def _best_pair_ids(statement: Select, key) -> Select:
+    """Ids of the best pair of each other-side item among the pairs ``statement`` selects."""
+    place = func.row_number().over(
+        partition_by=key, order_by=(Match.score.desc(), Match.challenge_id, Match.solution_id))
+    ranked = (statement.with_only_columns(Match.id.label("id"), place.label("place"), maintain_column_froms=True)
+              .order_by(None).subquery())
+    return select(ranked.c.id).where(ranked.c.place == 1)
 
 
 def verdicts(session: Session, org_id: int, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], str]:

@@ -128,3 +128,20 @@ def test_rebuild_command_prints_a_summary(app, make):
     result = app.test_cli_runner().invoke(args=["matches", "rebuild"])
     assert result.exit_code == 0, result.output
     assert "Matched 2 challenges and 2 solutions" in result.output
+
+
+def test_dashboard_lists_each_challenge_once_with_the_other_solutions_that_fit(db, make):
+    buyer, innovator, leak, sensor, _ = _corpus(make)
+    second = make.solution(innovator, title="Leak detection service for water pipes", sectors=["water"],
+                           description="Listening for leaks in water pipes with acoustic loggers.", trl=7)
+    matches.rebuild(db)
+    pairs = match_lists.for_organisation(db, innovator.id, match_lists.MatchFilters())
+    assert [m.challenge_id for m in pairs.items].count(leak.id) == 2  # one pair per solution
+    grouped = match_lists.for_organisation(db, innovator.id, match_lists.MatchFilters(), one_per_opportunity=True)
+    challenge_ids = [m.challenge_id for m in grouped.items]
+    assert challenge_ids.count(leak.id) == 1 and len(challenge_ids) == len(set(challenge_ids))
+    assert grouped.total == len(set(m.challenge_id for m in pairs.items))
+    best = next(m for m in grouped.items if m.challenge_id == leak.id)
+    assert best.score == max(m.score for m in pairs.items if m.challenge_id == leak.id)
+    also = match_lists.also_fits(db, innovator.id, grouped.items, match_lists.MatchFilters())
+    assert [s.id for s in also[best.id]] == [({sensor.id, second.id} - {best.solution_id}).pop()]

@@ -77,3 +77,15 @@ def test_draft_owner_sees_similar_open_challenges_elsewhere(client, auth, make, 
     html = client.get(f"/challenges/{draft.id}").get_data(as_text=True)
     assert "Similar open challenges elsewhere" in html
     assert "Leak detection in water pipes" in html
+
+
+def test_dashboard_shows_a_challenge_once_naming_every_solution_it_fits(client, auth, make, db):
+    buyer, innovator, challenge, solution = _setup(make, db)
+    second = make.solution(innovator, title="Pipe leak listening service", sectors=["water"],
+                           tags=["leak detection"], description="Listening for water leaks in pipes.")
+    matches.rebuild(db)
+    auth.login("i@firm.example")
+    for url in ("/dashboard", "/matches"):
+        html = client.get(url).get_data(as_text=True)
+        assert html.count(f'data-challenge="{challenge.id}"') == 1, url
+        assert ", also <a" in html and f"/solutions/{solution.id}\"" in html and f"/solutions/{second.id}\"" in html
