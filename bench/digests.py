@@ -1,6 +1,7 @@
 """Digest benchmark: seed N users with matches in a temporary SQLite database, then time building the digests
 and delivering them over SMTP into a local aiosmtpd server (a child process). Prints one JSON line; the
-*_cpu_s figures are this process's CPU time, which stays comparable when other work shares the machine.
+*_cpu_s figures are this process's CPU time (all its threads), which stays comparable when other work shares
+the machine; smtp_server_cpu_s is the server child's, and the 1-minute load average is read before and after.
 
     .venv/bin/python bench/digests.py --users 10000
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -77,12 +79,13 @@ def seed(engine, users: int, rng: random.Random) -> None:
 def serve_smtp() -> int:
     """Child process: an aiosmtpd server on a free port (on the other core); prints its count at stdin EOF."""
     handler = CountingHandler()
+    cpu = time.process_time()
     controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
     controller.start()
     print(controller.port, flush=True)
     sys.stdin.read()
     controller.stop()
-    print(handler.count, flush=True)
+    print(handler.count, round(time.process_time() - cpu, 2), flush=True)
     return 0
 
 
@@ -109,31 +112,44 @@ def run(users: int, seed_value: int, folder: Path) -> int:
     app = create_app({"ENV_NAME": "test", "SECRET_KEY": "bench-secret-key-0123456789abcdef", "DATABASE_URL": url,
                       "BASE_URL": "https://civimatch.example", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": port})
     seed(app.extensions["db_engine"], users, random.Random(seed_value))
+    load_before = os.getloadavg()
     try:
-        with app.app_context():
-            session = new_session(app)
+        figures, queued, sent = build_and_deliver(app)
+    finally:
+        received, server_cpu_s = (server.communicate("", timeout=60)[0].split() + ["0", "0"])[:2]
+    if not sent == queued == int(received):
+        print(f"error: queued {queued}, sent {sent}, received {received}", file=sys.stderr)
+        return 1
+    print(json.dumps({
+        "users": users, "digests": queued, **figures, "smtp_server_cpu_s": float(server_cpu_s),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "load_avg_1m_before_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
+    }))
+    return 0
+
+
+def build_and_deliver(app) -> tuple[dict, int, int]:
+    """What the two cron commands do: `digests send --ignore-schedule`, then `outbox deliver` (timed apart)."""
+    with app.app_context():
+        session = new_session(app)
+        try:
             start, cpu = time.perf_counter(), time.process_time()
             report = digests.run_digests(session, LinkSettings.from_config(app.config),
-                                         digests.RunOptions(ignore_schedule=True, batch_size=1000))
+                                         digests.RunOptions(ignore_schedule=True))
             build_s, build_cpu_s = time.perf_counter() - start, time.process_time() - cpu
             start, cpu = time.perf_counter(), time.process_time()
             with SmtpSender(SmtpSettings.from_config(app.config)) as sender:
-                sent = delivery.deliver_due(session, sender, delivery.DeliveryPolicy.from_config(app.config),
-                                            batch_size=500)
+                sent = delivery.deliver_due(session, sender, delivery.DeliveryPolicy.from_config(app.config))
             deliver_s, deliver_cpu_s = time.perf_counter() - start, time.process_time() - cpu
+        finally:
             session.close()
-    finally:
-        received = int(server.communicate("", timeout=60)[0].strip() or 0)
-    if sent.sent != report.queued or received != report.queued:
-        print(f"error: queued {report.queued}, sent {sent.sent}, received {received}", file=sys.stderr)
-        return 1
-    print(json.dumps({
-        "users": users, "digests": report.queued, "build_s": round(build_s, 2), "deliver_s": round(deliver_s, 2),
-        "total_s": round(build_s + deliver_s, 2), "build_cpu_s": round(build_cpu_s, 2),
-        "deliver_cpu_s": round(deliver_cpu_s, 2), "messages_per_s": round(sent.sent / deliver_s, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-    }))
-    return 0
+    total_s = build_s + deliver_s
+    return {
+        "build_s": round(build_s, 2), "deliver_s": round(deliver_s, 2), "total_s": round(total_s, 2),
+        "build_cpu_s": round(build_cpu_s, 2), "deliver_cpu_s": round(deliver_cpu_s, 2),
+        "total_cpu_s": round(build_cpu_s + deliver_cpu_s, 2), "messages_per_s": round(sent.sent / deliver_s, 1),
+        "digests_per_s_end_to_end": round(report.queued / total_s, 1),
+    }, report.queued, sent.sent
 
 
 def _free_port() -> int:
