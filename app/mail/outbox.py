@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import render_template
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.models.outbox import OutboxMessage
@@ -19,8 +20,7 @@ def render_email(template: str, **context) -> tuple[str, str]:
     return text, html
 
 
-def enqueue(
-    session: Session,
+def outbox_values(
     *,
     kind: str,
     to_address: str,
@@ -30,17 +30,30 @@ def enqueue(
     to_name: str = "",
     user_id: int | None = None,
     headers: dict[str, str] | None = None,
-) -> OutboxMessage:
-    """Add a message to the outbox in the caller's transaction (the caller commits)."""
-    message = OutboxMessage(
-        kind=kind,
-        user_id=user_id,
-        to_address=single_line(to_address),
-        to_name=single_line(to_name),
-        subject=single_line(subject),
-        text_body=text_body,
-        html_body=html_body,
-        headers={single_line(k): single_line(v) for k, v in (headers or {}).items()},
-    )
+) -> dict:
+    """The column values of one outbox row; address, name, subject and headers are folded to one line."""
+    return {
+        "kind": kind,
+        "user_id": user_id,
+        "to_address": single_line(to_address),
+        "to_name": single_line(to_name),
+        "subject": single_line(subject),
+        "text_body": text_body,
+        "html_body": html_body,
+        "headers": {single_line(k): single_line(v) for k, v in (headers or {}).items()},
+    }
+
+
+def enqueue(session: Session, **fields) -> OutboxMessage:
+    """Add a message to the outbox in the caller's transaction (the caller commits); fields as ``outbox_values``."""
+    message = OutboxMessage(**outbox_values(**fields))
     session.add(message)
     return message
+
+
+def enqueue_many(session: Session, rows: list[dict]) -> list[int]:
+    """Insert many ``outbox_values`` rows in the caller's transaction (multi-row INSERTs); their ids, in order."""
+    if not rows:
+        return []
+    statement = insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True)
+    return list(session.execute(statement, rows).scalars())
