@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from app.db import get_session
 from app.services import open_data, open_data_csv
+from app.services.errors import NotFound
 
 
 @click.group("export")
@@ -27,7 +28,10 @@ def _settings() -> tuple[str, str]:
 @with_appcontext
 def ocds(output: Path | None) -> None:
     """Write the OCDS 1.1 release package (one contracting process per public challenge)."""
-    package = open_data.release_package(get_session(), *_settings())
+    try:
+        package = open_data.release_package(get_session(), *_settings())
+    except NotFound as exc:
+        raise click.ClickException(exc.message) from exc
     text = json.dumps(package, ensure_ascii=False, indent=2)
     if output is None:
         click.echo(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 
 from app.services import open_data, open_data_csv, statistics
+from app.services.errors import NotFound
 from app.web import get_session
 
 bp = Blueprint("open_data", __name__)
@@ -20,7 +21,11 @@ def index():
 
 @bp.route("/open-data/ocds.json")
 def ocds():
-    response = jsonify(open_data.release_package(get_session(), *_settings()))
+    try:
+        response = jsonify(open_data.release_package(get_session(), *_settings()))
+    except NotFound as exc:
+        response = jsonify({"error": "not_found", "message": exc.message})
+        response.status_code = 404
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 

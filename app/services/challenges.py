@@ -26,6 +26,11 @@ TRANSITIONS: dict[str, set[str]] = {
     "cancelled": set(),
 }
 EDITABLE_STATUSES: tuple[str, ...] = ("draft", "open")
+
+
+def publicly_listed():
+    """SQL condition for challenges anyone may see and download: public status, not hidden."""
+    return Challenge.status.in_(PUBLIC_STATUSES) & Challenge.hidden_at.is_(None)
 TEXT_LIMITS = {"title": 200, "summary": 500, "problem_statement": 10000, "desired_outcomes": 5000, "location": 200}
 MAX_BUDGET = 10**12
 

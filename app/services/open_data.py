@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from app.db import utcnow
 from app.models import Application, Challenge, Organisation, Pilot
 from app.services.applications import criteria_of
-from app.services.challenges import PUBLIC_STATUSES
+from app.services.challenges import publicly_listed
+from app.services.errors import NotFound
 from app.services.pilot_records import OUTCOMES
 from app.vocabulary import SECTORS, country_name
 
@@ -35,8 +36,11 @@ def ocid(prefix: str, challenge: Challenge) -> str:
 
 def release_package(session: Session, prefix: str, base_url: str) -> dict:
     """The whole package; personal data (people, e-mails, comments, private proposals) is never included."""
-    statement = select(Challenge).where(Challenge.status.in_(PUBLIC_STATUSES)).order_by(Challenge.id)
+    statement = select(Challenge).where(publicly_listed()).order_by(Challenge.id)
     releases = [release(session, challenge, prefix, base_url) for challenge in session.scalars(statement)]
+    if not releases:
+        # The schema wants at least one release: an empty package would not validate.
+        raise NotFound("Nothing is published yet: an OCDS release package needs at least one public challenge.")
     return {
         "uri": f"{base_url}/open-data/ocds.json", "version": "1.1", "publishedDate": stamp(utcnow()),
         "publisher": {"name": "CiviMatch", "uri": base_url}, "license": LICENSE,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Application, Challenge, Pilot
-from app.services.challenges import PUBLIC_STATUSES
+from app.services.challenges import publicly_listed
 from app.services.open_data import ocid
 from app.services.pilot_register import public_pilots
 
@@ -41,7 +41,7 @@ def _safe(value):
 
 
 def _public_challenges(session: Session):
-    statement = select(Challenge).where(Challenge.status.in_(PUBLIC_STATUSES)).order_by(Challenge.id)
+    statement = select(Challenge).where(publicly_listed()).order_by(Challenge.id)
     return session.scalars(statement)
 
 
@@ -57,7 +57,7 @@ def challenges_csv(session: Session, prefix: str, base_url: str) -> str:
 def applications_csv(session: Session, prefix: str, base_url: str) -> str:
     """Every application to a public challenge; who applied and at what price only where the applicant agreed."""
     statement = (select(Application).join(Challenge, Challenge.id == Application.challenge_id)
-                 .where(Challenge.status.in_(PUBLIC_STATUSES), Application.status != "withdrawn")
+                 .where(publicly_listed(), Application.status != "withdrawn")
                  .order_by(Application.id))
     return _csv(APPLICATION_COLUMNS, (_application_row(a, prefix) for a in session.scalars(statement)))
 

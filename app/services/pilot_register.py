@@ -7,7 +7,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.models import Challenge, Organisation, Pilot
-from app.services.challenges import PUBLIC_STATUSES
+from app.services.challenges import PUBLIC_STATUSES, publicly_listed
 from app.services.errors import NotFound
 from app.services.pagination import Page, paginate
 from app.services.pilot_records import OUTCOMES
@@ -33,9 +33,9 @@ class Evidence:
 
 
 def public_pilots() -> Select:
-    """Pilots anyone may see: marked public, on a challenge that is itself public."""
+    """Pilots anyone may see: marked public, on a challenge that is itself public (and not hidden)."""
     return (select(Pilot).join(Challenge, Challenge.id == Pilot.challenge_id)
-            .where(Pilot.is_public.is_(True), Challenge.status.in_(PUBLIC_STATUSES)))
+            .where(Pilot.is_public.is_(True), publicly_listed()))
 
 
 def search_pilots(session: Session, query: PilotQuery) -> Page[Pilot]:
@@ -61,7 +61,7 @@ def view_pilot(session: Session, pilot_id: int, viewer_org_id: int | None) -> Pi
         raise NotFound("No such pilot.")
     if viewer_org_id is not None and viewer_org_id == pilot.buyer_id:
         return pilot
-    if not pilot.is_public or pilot.challenge.status not in PUBLIC_STATUSES:
+    if not pilot.is_public or pilot.challenge.status not in PUBLIC_STATUSES or pilot.challenge.hidden_at is not None:
         raise NotFound("No such pilot.")
     return pilot
 

@@ -9,7 +9,7 @@ from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from app.services import applications
+from app.services import accounts, applications, moderation
 from tests.pilot_scenario import COMMENT, evaluated_pilot
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "ocds-1.1.5"
@@ -141,3 +141,32 @@ def test_statistics_and_register_render_empty(client):
     assert client.get("/statistics").status_code == 200
     assert b"No pilots match" in client.get("/pilots").data
     assert client.get("/pilots?status=bogus&page=x").status_code == 200
+
+
+def test_a_hidden_challenge_leaves_every_download_with_its_pilots(client, published, db, runner, tmp_path):
+    challenge, pilot = published
+    kept = client.get("/open-data/challenges.csv").get_data(as_text=True)
+    assert challenge.title in kept and pilot.title in client.get("/open-data/pilots.csv").get_data(as_text=True)
+    admin = accounts.create_admin(db, "mod@civimatch.example", "Moderator", "tangerine orbit quietly 42")
+    moderation.hide_item(db, admin.id, "challenge", challenge.id, "Duplicate posting")
+    for name in ("challenges", "applications", "pilots"):
+        rows = list(csv.DictReader(io.StringIO(client.get(f"/open-data/{name}.csv").get_data(as_text=True))))
+        assert rows == [], name
+    assert pilot.title not in client.get("/pilots").get_data(as_text=True)
+    assert client.get(f"/pilots/{pilot.id}").status_code == 404
+    # Nothing else is public: an empty release package would break the schema's minItems.
+    response = client.get("/open-data/ocds.json")
+    assert response.status_code == 404 and "at least one public challenge" in response.get_json()["message"]
+    result = runner.invoke(args=["export", "ocds", "--output", str(tmp_path / "ocds.json")])
+    assert result.exit_code != 0 and "at least one public challenge" in result.output
+    assert not (tmp_path / "ocds.json").exists()
+
+
+def test_the_package_keeps_public_challenges_when_one_is_hidden(client, published, db, make):
+    challenge, _ = published
+    other = make.challenge(make.buyer(email="second@town.example"), title="Quiet streets at night")
+    admin = accounts.create_admin(db, "mod@civimatch.example", "Moderator", "tangerine orbit quietly 42")
+    moderation.hide_item(db, admin.id, "challenge", challenge.id, "Duplicate posting")
+    package = client.get("/open-data/ocds.json").get_json()
+    assert_valid_ocds(package)
+    assert [r["tender"]["title"] for r in package["releases"]] == [other.title]
