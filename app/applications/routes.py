@@ -69,17 +69,24 @@ def mine():
 @bp.route("/applications/<int:application_id>")
 @login_required
 def detail(application_id: int):
+    return _detail_page(application_id, DecisionForm())
+
+
+def _detail_page(application_id: int, decision_form: DecisionForm):
+    """The application page; a decision form that failed comes back with its errors and text."""
     db = get_session()
     try:
         application = applications.view_application(db, actor_id(), application_id)
     except ServiceError as exc:
         abort_for(exc)
     is_buyer = current_user.organisation_id == application.challenge.organisation_id
+    has_errors = bool(decision_form.errors or decision_form.form_errors)
     return render_template("applications/detail.html", application=application, is_buyer=is_buyer,
                            can_withdraw=not is_buyer and application.status in ("submitted", "shortlisted")
                            and applications.accepting_applications(application.challenge),
-                           action_form=ActionForm(), decision_form=DecisionForm(),
-                           history=evaluation.score_history(db, actor_id(), application_id) if is_buyer else [])
+                           action_form=ActionForm(), decision_form=decision_form,
+                           history=evaluation.score_history(db, actor_id(), application_id) if is_buyer else []), \
+        422 if has_errors else 200
 
 
 @bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
@@ -185,11 +192,10 @@ def decide(application_id: int):
             evaluation.decide_application(get_session(), actor_id(), application_id, form.decision.data,
                                           form.reason.data)
         except ValidationFailed as exc:
-            flash(exc.message, "danger")
+            apply_errors(form, exc.errors)
         except ServiceError as exc:
             abort_for(exc)
         else:
             flash(f"Application {form.decision.data}; the applicant has been e-mailed.", "success")
-    else:
-        flash("Choose shortlist or reject and give a reason.", "danger")
-    return redirect(url_for("applications.detail", application_id=application_id))
+            return redirect(url_for("applications.detail", application_id=application_id))
+    return _detail_page(application_id, form)

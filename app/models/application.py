@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime, utcnow
 from app.models.challenge import Challenge
-from app.models.organisation import Organisation
+from app.models.organisation import Organisation, User
 from app.models.solution import Solution
 
 
@@ -94,6 +94,9 @@ class ScoreChange(Base):
     old_comment: Mapped[str] = mapped_column(Text, default="")
     new_comment: Mapped[str] = mapped_column(Text, default="")
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    criterion: Mapped[EvaluationCriterion] = relationship()
+    evaluator: Mapped[User] = relationship()
 
 
 class AuditTrailViolation(RuntimeError):

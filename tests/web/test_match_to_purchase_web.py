@@ -50,6 +50,13 @@ def test_buyer_declares_scores_and_shortlists(client, auth, db, make):
     assert ok.status_code == 302
     table = client.get(f"/challenges/{challenge.id}/evaluation").get_data(as_text=True)
     assert "62.0" in table  # (60*7 + 40*5) / 100 * 10
+    history = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert f"<td>{buyer.name}</td><td>{crit[0].name}</td><td>– → 7</td>" in history
+    no_choice = client.post(f"/applications/{application.id}/decision", data={"reason": "My typed reason"})
+    html = no_choice.get_data(as_text=True)
+    assert no_choice.status_code == 422 and "My typed reason" in html and "Choose shortlist or reject." in html
+    db.expire_all()
+    assert db.get(Application, application.id).status == "submitted"
     client.post(f"/applications/{application.id}/decision", data={"decision": "shortlisted", "reason": "Good fit"})
     db.expire_all()
     assert db.get(Application, application.id).status == "shortlisted"
