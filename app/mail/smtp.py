@@ -4,7 +4,8 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import Message
+
+from app.mail.compose import WireMessage
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,12 @@ class SmtpSender:
             smtp.login(s.user, s.password)
         return smtp
 
-    def send(self, message: Message) -> None:
+    def send(self, message: WireMessage) -> None:
         """Send one message or raise SendFailed with a reason fit for ``last_error``."""
         try:
             if self._smtp is None:
                 self._smtp = self._connect()
-            refused = self._smtp.send_message(message)
+            refused = self._smtp.sendmail(message.sender, [message.recipient], message.data)
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
             self._reset()
             raise SendFailed(_describe(exc), connection_lost=False) from exc

@@ -150,3 +150,39 @@ def test_two_delivery_runs_at_once_send_each_message_exactly_once(app, db, smtp_
     ids = Counter(message["Message-ID"] for message in smtp_server.messages)
     assert len(ids) == 40 and set(ids.values()) == {1}
     assert _statuses(db) == {"sent": 40}
+
+
+def test_non_ascii_names_subject_and_bodies_arrive_intact(app, db, smtp_server):
+    subject = "Hyvää päivää – “uudet haasteet” Jyväskylästä ja Neuvostoliitosta, osa " + "pitkä " * 12
+    [message_id] = queue_messages(db, 1, to_name="Äijä Ölander", subject=subject)
+    row = db.get(OutboxMessage, message_id)
+    row.text_body, row.html_body = "Päivää · 83% match “Depot”\n.dot line\n", "<p>Päivää · “Depot”</p>"
+    db.commit()
+    assert run_delivery(app).sent == 1
+    [message] = smtp_server.messages
+    assert message["Subject"] == subject.strip()
+    assert message["To"].addresses[0].display_name == "Äijä Ölander"
+    assert message.get_body(("plain",)).get_content() == "Päivää · 83% match “Depot”\n.dot line\n"
+    assert message.get_body(("html",)).get_content() == "<p>Päivää · “Depot”</p>"
+    assert all(len(line) <= 998 for line in smtp_server.handler.envelopes[0].original_content.split(b"\r\n"))
+
+
+def test_long_list_unsubscribe_stays_on_one_line(app, db, smtp_server):
+    url = "https://civimatch.test/unsubscribe/" + "x" * 300
+    queue_messages(db, 1, headers={"List-Unsubscribe": f"<{url}>"})
+    run_delivery(app)
+    raw = smtp_server.handler.envelopes[0].original_content
+    assert f"List-Unsubscribe: <{url}>\r\n".encode() in raw
+
+
+def test_message_that_cannot_be_written_safely_fails_at_once_and_the_run_goes_on(app, db, smtp_server):
+    bad, good = queue_messages(db, 2)
+    db.execute(update(OutboxMessage).where(OutboxMessage.id == bad)
+               .values(to_address="a@example.org, victim@evil.example"))
+    db.commit()
+    report = run_delivery(app)
+    assert (report.sent, report.failed) == (1, 1)
+    row = db.get(OutboxMessage, bad)
+    db.refresh(row)
+    assert row.status == "failed" and row.last_error.startswith("cannot build the message")
+    assert [e.rcpt_tos for e in smtp_server.handler.envelopes] == [["reader1@example.org"]]
