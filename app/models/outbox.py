@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime, utcnow
@@ -11,6 +11,9 @@ from app.db import Base, UTCDateTime, utcnow
 
 class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
+    # Delivery takes the oldest due messages: walking this index in order stops after one batch, instead of
+    # reading (and sorting) every queued row, whose status and dates sit behind the bodies on SQLite.
+    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)  # invitation, digest, password_reset ...
@@ -21,7 +24,7 @@ class OutboxMessage(Base):
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text, default="")
     headers: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)  # queued | sent | failed
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued | sent | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
