@@ -51,9 +51,16 @@ def enqueue(session: Session, **fields) -> OutboxMessage:
     return message
 
 
-def enqueue_many(session: Session, rows: list[dict]) -> list[int]:
-    """Insert many ``outbox_values`` rows in the caller's transaction (multi-row INSERTs); their ids, in order."""
+def enqueue_per_user(session: Session, rows: list[dict]) -> dict[int, int]:
+    """Insert ``outbox_values`` rows, one per user, in the caller's transaction; the new ids by user id.
+
+    Multi-row INSERTs with RETURNING: the returned rows are matched by user id, because asking the database to
+    return them in parameter order would make SQLAlchemy insert them one at a time on SQLite.
+    """
+    if len({row["user_id"] for row in rows}) != len(rows) or any(row["user_id"] is None for row in rows):
+        raise ValueError("enqueue_per_user takes at most one message per user")
     if not rows:
-        return []
-    statement = insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True)
-    return list(session.execute(statement, rows).scalars())
+        return {}
+    table = OutboxMessage.__table__
+    returned = session.execute(insert(table).returning(table.c.id, table.c.user_id), rows)
+    return {user_id: message_id for message_id, user_id in returned}

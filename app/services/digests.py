@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.mail.digest_email import ComposedEmail, LinkSettings, compose_digest
-from app.mail.outbox import enqueue_many, outbox_values
+from app.mail.outbox import enqueue_per_user, outbox_values
 from app.models import DigestItem, DigestPreference, DigestRun, Organisation, User
 from app.services.digest_content import DigestContent, Recipient, build_contents
 from app.services.digest_preferences import PreferenceData
@@ -118,21 +118,22 @@ def _plan_batch(session, batch, options, now, links, report) -> list[PlannedDige
 
 
 def _insert(session: Session, planned: list[PlannedDigest]) -> None:
-    """Outbox rows, run rows, then item rows: three multi-row INSERTs in the caller's transaction."""
+    """Outbox rows, run rows, then item rows: multi-row INSERTs in the caller's transaction."""
     if not planned:
         return
-    mailed = [p for p in planned if p.email is not None]
-    message_ids = dict(zip([p.recipient.user_id for p in mailed], enqueue_many(session, [
+    message_ids = enqueue_per_user(session, [
         outbox_values(kind="digest", to_address=p.recipient.email, to_name=p.recipient.name,
                       subject=p.email.subject, text_body=p.email.text, html_body=p.email.html,
-                      user_id=p.recipient.user_id, headers=p.email.headers) for p in mailed]), strict=True))
-    run_ids = session.execute(insert(DigestRun).returning(DigestRun.id, sort_by_parameter_order=True), [
-        {"user_id": p.recipient.user_id, "period_key": p.period_key, "item_count": len(p.content.entries),
-         "outbox_message_id": message_ids.get(p.recipient.user_id)} for p in planned]).scalars().all()
-    items = [{"user_id": p.recipient.user_id, "item_key": e.key, "run_id": run_id, "challenge_id": e.challenge_id}
-             for p, run_id in zip(planned, run_ids, strict=True) for e in p.content.entries]
+                      user_id=p.recipient.user_id, headers=p.email.headers) for p in planned if p.email is not None])
+    runs = DigestRun.__table__
+    run_ids = {user_id: run_id for user_id, run_id in session.execute(
+        insert(runs).returning(runs.c.user_id, runs.c.id),
+        [{"user_id": p.recipient.user_id, "period_key": p.period_key, "item_count": len(p.content.entries),
+          "outbox_message_id": message_ids.get(p.recipient.user_id)} for p in planned])}
+    items = [{"user_id": p.recipient.user_id, "item_key": e.key, "run_id": run_ids[p.recipient.user_id],
+              "challenge_id": e.challenge_id} for p in planned for e in p.content.entries]
     if items:
-        session.execute(insert(DigestItem), items)
+        session.execute(insert(DigestItem.__table__), items)
 
 
 def _store(session: Session, planned: list[PlannedDigest], report: DigestRunReport) -> None:
