@@ -26,7 +26,7 @@ from app.matching.records import (
     Reason,
     other_kind,
 )
-from app.matching.signals import Facts, eligible, now_timestamp, pair_signals
+from app.matching.signals import Facts, eligible, now_timestamp, pair_multiplier
 
 # Scores are rounded to this many units per 1.0 before ordering, so that a pair scores the
 # same whichever way it was computed (one item or a block) and ties fall back on ids.
@@ -99,7 +99,7 @@ def top_k_all(
     feedback_by_code = {model.books.orgs.code(o, grow=False): f for o, f in (feedback_by_org or {}).items()}
     feedback_by_code.pop(-1, None)  # organisations without items in the model
     challenges, solutions = model.sides[CHALLENGE], model.sides[SOLUTION]
-    columns = _ColumnTopK(k, len(solutions.ids))
+    columns = _ColumnTopK(k, len(solutions.ids), len(challenges.ids))
     # Closed or expired challenges are neither ranked nor recommended: skip their rows.
     open_rows = np.flatnonzero(_query_open(challenges.facts, CHALLENGE, stamp))
     blocks = [open_rows[start : start + BLOCK_ROWS] for start in range(0, len(open_rows), BLOCK_ROWS)]
@@ -122,10 +122,8 @@ def _scored_blocks(
     """
     def score(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
         micro = _block_micro(model, CHALLENGE, rows, stamp)
-        cand_rows, keys = _top_k(_keys(micro, model.sides[SOLUTION].id_rank), k)
-        challenges = model.sides[CHALLENGE]
-        column_keys = _keys(micro.T, challenges.id_rank[rows], len(challenges.ids)).T
-        return rows, cand_rows, keys, columns.select(column_keys, rows)
+        cand_rows, keys = _best(micro, model.sides[SOLUTION].id_rank, k)
+        return rows, cand_rows, keys, columns.select(micro, rows, model.sides[CHALLENGE].id_rank[rows])
 
     with ThreadPoolExecutor(WORKERS) as pool:
         pending: deque[Future] = deque()
@@ -165,7 +163,7 @@ def _rank_vector(
         vector = adjust_query(model, vector, cand_kind, feedback)
     micro = _micro(model, kind, vector, facts, stamp, passages)
     micro[0, hidden_rows(model, cand_kind, feedback)] = 0
-    rows, keys = _top_k(_keys(micro, model.sides[cand_kind].id_rank), k)
+    rows, keys = _best(micro, model.sides[cand_kind].id_rank, k)
     rows = rows[0][keys[0] >= 0]
     pairs = np.zeros(len(rows), dtype=np.int64)
     reasons = explain_pairs(model, kind, heaviest(vector)[pairs], facts.take(pairs), rows, stamp)
@@ -179,7 +177,7 @@ def _rank_vector(
 def _micro(
     model: MatchModel, kind: Kind, vectors: sp.csr_matrix, facts: Facts, stamp: float, passages: Passages,
 ) -> np.ndarray:
-    """Scores of query rows against every candidate in units of 1/SCALE; 0 = not eligible.
+    """Scores of query rows against every candidate in units of 1/SCALE (int32); 0 = not eligible.
 
     ``passages`` are the query rows' own passages (owners numbered like ``vectors``' rows).
     """
@@ -187,8 +185,10 @@ def _micro(
     cand = model.sides[cand_kind]
     text = blend((vectors @ cand.postings).toarray(), vectors, passages, cand.postings, cand.passages,
                  model.settings.passage_weight)
-    blended = text * pair_signals(facts, kind, cand.facts, stamp).multiplier()
-    micro = np.rint(blended * SCALE).astype(np.int64)
+    # In place (a block holds millions of pairs); the same float32 operations, so the same scores.
+    text *= pair_multiplier(facts, kind, cand.facts, stamp)
+    text *= SCALE
+    micro = np.rint(text, out=text).astype(np.int32)
     micro[~eligible(facts, cand.facts, cand_kind, stamp)] = 0
     return micro
 
@@ -215,7 +215,7 @@ def _keys(micro: np.ndarray, id_rank: np.ndarray, n: int | None = None) -> np.nd
     ``id_rank`` ranks the columns' ids among all ``n`` ids of their side.
     """
     n = len(id_rank) if n is None else n
-    keys = micro * n + (n - 1 - id_rank)[None, :]
+    keys = micro.astype(np.int64) * n + (n - 1 - id_rank)[None, :]
     keys[micro <= 0] = -1
     return keys
 
@@ -232,52 +232,99 @@ def _top_k(keys: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return np.take_along_axis(part, order, axis=1), np.take_along_axis(top, order, axis=1)
 
 
+def _best(micro: np.ndarray, id_rank: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``_top_k(_keys(micro, id_rank), k)`` without keying every entry: (columns, keys).
+
+    Only the entries at or above each row's k-th largest score can be among its best, so
+    only those are keyed and sorted. Rows with fewer than k matches end in -1 keys.
+    """
+    n_rows, n = micro.shape
+    k = max(min(k, n), 0)
+    columns = np.zeros((n_rows, k), dtype=np.int64)
+    keys = np.full((n_rows, k), -1, dtype=np.int64)
+    if k == 0:
+        return columns, keys
+    floor = np.partition(micro, n - k, axis=1)[:, n - k]
+    np.maximum(floor, 1, out=floor)  # a score of 0 is no match
+    row, column = np.nonzero(micro >= floor[:, None])
+    key = micro[row, column].astype(np.int64) * n + (n - 1 - id_rank[column])
+    order = np.lexsort((-key, row))
+    row, column, key = row[order], column[order], key[order]
+    rank = np.arange(len(row)) - np.searchsorted(row, row)
+    keep = rank < k
+    columns[row[keep], rank[keep]] = column[keep]
+    keys[row[keep], rank[keep]] = key[keep]
+    return columns, keys
+
+
 class _ColumnTopK:
     """Each column's running top-k (key, row) over blocks of rows.
 
-    Only entries above the column's current k-th key are kept, so after the first blocks
-    very few entries of a block survive the comparison (no sort of whole blocks).
+    A row's key in a column is ``micro * n_keys + (n_keys - 1 - id rank of the row)``, as in
+    ``_keys``. Only entries above the column's current k-th key are kept, so after the
+    first blocks very few entries of a block survive the comparison (no sort of whole blocks).
     """
 
-    def __init__(self, k: int, n_columns: int) -> None:
-        self.k, self.n = k, n_columns
+    def __init__(self, k: int, n_columns: int, n_keys: int) -> None:
+        self.k, self.n, self.n_keys = k, n_columns, max(n_keys, 1)
         self.floor = np.full(n_columns, -1, dtype=np.int64)  # k-th best key so far
+        self.floor_micro = np.ones(n_columns, dtype=np.int32)  # lowest score that may enter
+        self.unsettled = True  # most columns have no floor yet: prune each block by itself
         self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.pending = 0
 
-    def add(self, keys: np.ndarray, rows: np.ndarray) -> None:
-        """Fold one block of (rows x columns) keys in."""
-        self.extend(self.select(keys, rows))
+    def add(self, micro: np.ndarray, rows: np.ndarray, row_rank: np.ndarray) -> None:
+        """Fold one block of (rows x columns) scores in; ``row_rank``: the rows' id ranks."""
+        self.extend(self.select(micro, rows, row_rank))
 
-    def select(self, keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def select(self, micro: np.ndarray, rows: np.ndarray, row_rank: np.ndarray) -> tuple[np.ndarray, ...]:
         """The entries of a block that may enter the top k: (column, key, row).
 
-        Safe in another thread: the floor only rises, so an older floor keeps more entries.
+        Safe in another thread: floors only rise, so older floors keep more entries. Until
+        most columns have a floor, an entry below the k best of its column in this block
+        is dropped too.
         """
-        index, column = np.nonzero(keys > self.floor[None, :])
-        return column, keys[index, column], rows[index]
+        floor_micro = self.floor_micro
+        if self.unsettled and len(rows) > self.k:
+            local = np.partition(micro, len(rows) - self.k, axis=0)[len(rows) - self.k]
+            floor_micro = np.maximum(floor_micro, local)
+        index, column = np.nonzero(micro >= floor_micro[None, :])
+        key = micro[index, column].astype(np.int64) * self.n_keys + (self.n_keys - 1 - row_rank[index])
+        keep = key > self.floor[column]
+        return column[keep].astype(np.int32), key[keep], rows[index[keep]].astype(np.int32)
 
-    def extend(self, part: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+    def extend(self, part: tuple[np.ndarray, ...]) -> None:
         """Fold the entries chosen by ``select`` in."""
         self.parts.append(part)
         self.pending += len(part[0])
-        if self.pending > 4 * self.k * self.n + 1_000_000:
+        if self.pending > self.k * self.n + 100_000:
             self._reduce()
 
     def _reduce(self) -> None:
-        empty = np.zeros(0, dtype=np.int64)
-        column, key, row = (np.concatenate([empty, *p]) for p in zip(*self.parts, strict=True)) \
-            if self.parts else (empty, empty, empty)
-        order = np.lexsort((-key, column))
-        column, key, row = column[order], key[order], row[order]
+        column, key, row = self._sorted()
         start = np.searchsorted(column, np.arange(self.n))
         rank = np.arange(len(column)) - start[column]
         keep = rank < self.k
         column, key, row, rank = column[keep], key[keep], row[keep], rank[keep]
         full = rank == self.k - 1
         self.floor[column[full]] = key[full]
+        self.floor_micro[column[full]] = key[full] // self.n_keys
+        self.unsettled = np.count_nonzero(self.floor < 0) * 2 > self.n
         self.parts = [(column, key, row)]
         self.pending = len(column)
+
+    def _sorted(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All entries so far by column, best key first."""
+        empty = np.zeros(0, dtype=np.int64)
+        column, key, row = (np.concatenate([empty, *p]) for p in zip(*self.parts, strict=True)) \
+            if self.parts else (empty, empty, empty)
+        self.parts = []
+        span = int(key.max()) + 1 if len(key) else 1
+        if self.n * span < 2**62:  # one integer sort: keys are unique within a column
+            order = np.argsort(column * span + (span - 1 - key))
+        else:
+            order = np.lexsort((-key, column))
+        return column[order], key[order], row[order]
 
     def result(self) -> tuple[np.ndarray, np.ndarray]:
         """(k x columns) keys and rows, -1 keys where a column has fewer than k entries."""

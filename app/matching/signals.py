@@ -160,6 +160,37 @@ def pair_signals(query: Facts, query_kind: Kind, cand: Facts, now: float) -> Sig
     )
 
 
+def pair_multiplier(query: Facts, query_kind: Kind, cand: Facts, now: float) -> np.ndarray:
+    """``pair_signals(...).multiplier()`` built from one byte per pair: less memory, fewer passes.
+
+    The sector and tag signals are sparse (few pairs share a label), so only the pairs that
+    share one are touched instead of turning both products into dense float arrays.
+    """
+    if query_kind == CHALLENGE:
+        required, reached, deadline = query.trl[:, None], cand.trl[None, :], _is_open(query.deadline, now)[:, None]
+    else:
+        required, reached, deadline = cand.trl[None, :], query.trl[:, None], _is_open(cand.deadline, now)[None, :]
+    code = np.greater_equal(reached, required)
+    code &= required >= 0
+    code = code.view(np.uint8)
+    code <<= 3
+    place = np.equal(query.country[:, None], cand.country[None, :])
+    place &= (query.country >= 0)[:, None]
+    code |= np.left_shift(place, 4, dtype=np.uint8)
+    code |= np.left_shift(deadline, 5, dtype=np.uint8)
+    _mark_shared(code, query.sectors, cand.sectors, lambda shared: (shared > 0).astype(np.uint8))
+    _mark_shared(code, query.tags, cand.tags, lambda shared: np.minimum(shared, TAGS_FULL).astype(np.uint8) << 1)
+    return _MULTIPLIERS[code]
+
+
+def _mark_shared(code: np.ndarray, query: sp.csr_matrix, cand: sp.csr_matrix, bits) -> None:
+    """OR ``bits(count of shared labels)`` into ``code`` at the pairs that share a label."""
+    width = max(query.shape[1], cand.shape[1])
+    product = (_widen(query, width) @ _widen(cand, width).T).tocsr()
+    rows = np.repeat(np.arange(product.shape[0]), np.diff(product.indptr))
+    code[rows, product.indices] |= bits(product.data)
+
+
 def eligible(query: Facts, cand: Facts, cand_kind: Kind, now: float) -> np.ndarray:
     """Boolean (queries x candidates): active, other organisation, deadline not passed."""
     ok = np.broadcast_to(cand.active[None, :], (len(query.org), len(cand.org))).copy()

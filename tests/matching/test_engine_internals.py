@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 import numpy as np
 import pytest
 from conftest import NOW, challenge, solution
 
 from app.matching import (
+    CHALLENGE,
     DEFAULT_SETTINGS,
+    SOLUTION,
     Feedback,
+    Item,
     fit,
     rank_challenges_for_solution,
     rank_solutions_for_challenge,
@@ -18,8 +22,9 @@ from app.matching import (
     tokens,
     top_k_all,
 )
-from app.matching.ranking import SCALE, _ColumnTopK, score_matrix
-from app.matching.signals import SIGNAL_TOTAL, TAGS_FULL, Signals
+from app.matching.ranking import SCALE, _best, _ColumnTopK, _keys, _top_k, score_matrix
+from app.matching.records import other_kind
+from app.matching.signals import SIGNAL_TOTAL, TAGS_FULL, Codebooks, Facts, Signals, pair_multiplier, pair_signals
 from app.matching.text import Analyzer
 from app.matching.vocab import fit_counts, transform_counts
 
@@ -64,20 +69,45 @@ def test_a_word_unseen_at_fit_time_breaks_phrases_around_it():
     assert terms == {"bus", "fleet"}
 
 
-def test_column_top_k_equals_sorting_every_column():
+def _random_scores(rng, shape):
+    """Scores with many ties and zeros (no match), as blocks of pairs have."""
+    micro = rng.integers(-20, 30, size=shape).astype(np.int32)
+    micro[micro < 0] = 0
+    return micro
+
+
+@pytest.mark.parametrize("k", [3, 40])  # 40 > rows of a block: no pruning within a block
+def test_column_top_k_equals_sorting_every_column(k):
     rng = np.random.default_rng(7)
-    keys = rng.integers(-1, 50, size=(300, 40)) * 1000 + np.arange(40)[None, :]
-    keys[keys < 0] = -1
-    merged = _ColumnTopK(5, 40)
+    micro = _random_scores(rng, (300, 60))
+    micro[:, :5] = 0  # columns that never fill
+    micro[:290, 5:10] = 0
+    row_rank = rng.permutation(300)
+    keys = micro.astype(np.int64) * 300 + (299 - row_rank)[:, None]
+    merged = _ColumnTopK(k, 60, 300)
     for start in range(0, 300, 32):
-        merged.add(keys[start : start + 32], np.arange(start, min(start + 32, 300)))
+        rows = np.arange(start, min(start + 32, 300))
+        merged.add(micro[rows], rows, row_rank[rows])
     best_keys, best_rows = merged.result()
-    for column in range(40):
-        expected = sorted(keys[:, column][keys[:, column] >= 0], reverse=True)[:5]
-        got = sorted(best_keys[:, column][best_keys[:, column] >= 0], reverse=True)
+    for column in range(60):
+        expected = sorted(keys[:, column][micro[:, column] > 0], reverse=True)[:k]
+        got = [key for key in best_keys[:, column] if key >= 0]
         assert got == expected
-        assert all(keys[r, column] == k for r, k in zip(best_rows[:, column], best_keys[:, column], strict=True)
-                   if k >= 0)
+        assert all(keys[r, column] == key for r, key in zip(best_rows[:, column], got, strict=False))
+
+
+def test_best_equals_keying_and_sorting_every_entry():
+    rng = np.random.default_rng(11)
+    micro = _random_scores(rng, (50, 80))
+    micro[3] = 0
+    micro[4, 10:] = 0  # fewer matches than k
+    micro[5] = 7  # all tied
+    id_rank = rng.permutation(80)
+    for k in (1, 20, 80, 100):
+        columns, keys = _best(micro, id_rank, k)
+        expected_columns, expected_keys = _top_k(_keys(micro, id_rank), k)
+        assert np.array_equal(keys, expected_keys)
+        assert np.array_equal(columns[keys >= 0], expected_columns[expected_keys >= 0])
 
 
 @pytest.mark.parametrize("block_rows", [4, 128])
@@ -128,6 +158,28 @@ def test_signal_multiplier_table_equals_the_bonus_formula():
     expected = ((1 + bonus) / (1 + SIGNAL_TOTAL)).astype(np.float32)
     assert np.array_equal(signals.multiplier(), expected)
     assert signals.multiplier().min() >= 1 / (1 + SIGNAL_TOTAL) - 1e-7 and signals.multiplier().max() <= 1
+
+
+@pytest.mark.parametrize("query_kind", [CHALLENGE, SOLUTION])
+def test_pair_multiplier_equals_the_signals_of_every_pair(query_kind):
+    rng = np.random.default_rng(9)
+    labels = ["a", "b", "c", "d", "e", "f"]
+
+    def items(kind, count):
+        return [Item(i, kind, sectors=tuple(rng.choice(labels[:3], int(rng.integers(0, 3)), replace=False)),
+                     tags=tuple(rng.choice(labels, int(rng.integers(0, 6)), replace=False)),
+                     trl=None if rng.random() < 0.2 else int(rng.integers(1, 10)),
+                     country=None if rng.random() < 0.2 else str(rng.choice(["FR", "DE"])),
+                     deadline=None if rng.random() < 0.3 else NOW + timedelta(days=int(rng.integers(-5, 5))))
+                for i in range(count)]
+
+    books = Codebooks()
+    query = Facts.of(items(query_kind, 30), books, grow=True)
+    cand = Facts.of(items(other_kind(query_kind), 40), books, grow=True)
+    stamp = NOW.timestamp()
+    expected = pair_signals(query, query_kind, cand, stamp).multiplier()
+    assert np.array_equal(pair_multiplier(query, query_kind, cand, stamp), expected)
+    assert len(np.unique(expected)) > 10
 
 
 _serial_codes = tokens._codes
