@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from typing import TypeVar
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse import _sparsetools  # the routines behind scipy's sparse product (pinned version)
 
+from app.matching.evidence import Evidence, gather, heaviest_terms
 from app.matching.feedback import adjust_query, hidden_rows, similar_reasons
-from app.matching.model import MatchModel, Side, heaviest
+from app.matching.model import MatchModel, heaviest
 from app.matching.passages import Passages, blend
-from app.matching.reasons import explain_pairs, term_reasons
+from app.matching.reasons import ReasonBook, explain_pairs, term_reasons
 from app.matching.records import (
     CHALLENGE,
     SOLUTION,
@@ -27,6 +31,7 @@ from app.matching.records import (
     other_kind,
 )
 from app.matching.signals import Facts, eligible, now_timestamp, pair_multiplier
+from app.matching.topk import ColumnTopK, best_k, score_keys, top_k
 
 # Scores are rounded to this many units per 1.0 before ordering, so that a pair scores the
 # same whichever way it was computed (one item or a block) and ties fall back on ids.
@@ -34,8 +39,12 @@ SCALE = 1_000_000
 # Query rows per sparse product block: bounds memory to about BLOCK_ROWS x candidates x 50 B
 # per worker thread.
 BLOCK_ROWS = 64
+# Largest product (query rows x candidates) computed without scipy's counting pass: room for
+# every entry is made up front (8 bytes each).
+DIRECT_PRODUCT_MAX = 1 << 24
 # Threads scoring blocks of a rebuild (our servers have 2 cores).
 WORKERS = 2
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -75,7 +84,7 @@ def similar_challenges(model: MatchModel, draft: Item, k: int = 10) -> list[Neig
     micro[:, ~side.facts.active] = 0
     if draft.id in side.rows:
         micro[0, side.rows[draft.id]] = 0
-    rows, keys = _top_k(_keys(micro, side.id_rank), k)
+    rows, keys = top_k(score_keys(micro, side.id_rank), k)
     rows = rows[0][keys[0] >= 0]
     shared = vector[np.zeros(len(rows), dtype=np.int64)].multiply(side.matrix[rows]).tocsr()
     return [
@@ -93,46 +102,143 @@ def top_k_all(
 
     ``feedback_by_org`` maps an organisation id to its feedback, applied to the rankings
     of that organisation's own items. A pair may appear in both directions. With
-    ``reasons=False`` the matches carry no reasons (same pairs and scores, much faster).
+    ``reasons=False`` the matches carry no reasons (same pairs and scores, faster).
+
+    Blocks are scored, and their pairs' evidence gathered, in WORKERS threads (sparse
+    products and numpy passes release the GIL); this thread only formats and yields.
     """
     stamp = now_timestamp(now)
     feedback_by_code = {model.books.orgs.code(o, grow=False): f for o, f in (feedback_by_org or {}).items()}
     feedback_by_code.pop(-1, None)  # organisations without items in the model
     challenges, solutions = model.sides[CHALLENGE], model.sides[SOLUTION]
-    columns = _ColumnTopK(k, len(solutions.ids), len(challenges.ids))
+    columns = ColumnTopK(k, len(solutions.ids), len(challenges.ids))
     # Closed or expired challenges are neither ranked nor recommended: skip their rows.
     open_rows = np.flatnonzero(_query_open(challenges.facts, CHALLENGE, stamp))
     blocks = [open_rows[start : start + BLOCK_ROWS] for start in range(0, len(open_rows), BLOCK_ROWS)]
-    for rows, cand_rows, keys, column_part in _scored_blocks(model, blocks, k, stamp, columns):
-        micro_of = np.where(keys >= 0, keys // max(len(solutions.ids), 1), 0)
-        yield from _pairs_to_matches(model, CHALLENGE, rows, cand_rows, keys, micro_of, stamp,
-                                     feedback_by_code, challenges, reasons)
-        columns.extend(column_part)
-    best_keys, best_rows = columns.result()
-    yield from _column_matches(model, best_keys, best_rows, stamp, feedback_by_code, reasons)
-
-
-def _scored_blocks(
-    model: MatchModel, blocks: list[np.ndarray], k: int, stamp: float, columns: _ColumnTopK,
-) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, tuple]]:
-    """Score blocks of challenge rows in WORKERS threads, yielded in order.
-
-    The sparse products and numpy passes release the GIL, so two cores really share the
-    work; at most WORKERS blocks are in flight, which bounds memory.
-    """
-    def score(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
-        micro = _block_micro(model, CHALLENGE, rows, stamp)
-        cand_rows, keys = _best(micro, model.sides[SOLUTION].id_rank, k)
-        return rows, cand_rows, keys, columns.select(micro, rows, model.sides[CHALLENGE].id_rank[rows])
-
+    book = ReasonBook(model, stamp) if reasons else None
     with ThreadPoolExecutor(WORKERS) as pool:
-        pending: deque[Future] = deque()
-        for rows in blocks:
-            pending.append(pool.submit(score, rows))
-            if len(pending) >= WORKERS:
-                yield pending.popleft().result()
-        while pending:
+        explainer = _Explainer(model, stamp, pool) if reasons else None
+        scored = (partial(_score_block, model, rows, k, stamp, columns, explainer) for rows in blocks)
+        for pairs, column_part in _in_order(pool, scored):
+            yield from _emit(model, pairs, book, stamp, feedback_by_code)
+            columns.extend(column_part)
+        for pairs in _in_order(pool, _column_blocks(model, *columns.result(), explainer)):
+            yield from _emit(model, pairs, book, stamp, feedback_by_code)
+
+
+def _in_order(pool: ThreadPoolExecutor, tasks: Iterable[Callable[[], T]]) -> Iterator[T]:
+    """Run ``tasks`` in the pool, results in order; at most WORKERS in flight (bounded memory)."""
+    pending: deque[Future] = deque()
+    for task in tasks:
+        pending.append(pool.submit(task))
+        if len(pending) >= WORKERS:
             yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _score_block(
+    model: MatchModel, rows: np.ndarray, k: int, stamp: float, columns: ColumnTopK,
+    explainer: _Explainer | None,
+) -> tuple[_Pairs, tuple]:
+    """Scores of challenge ``rows`` against every solution: their best pairs (explained) and
+    the entries that may enter the solutions' own top k."""
+    micro = _block_micro(model, CHALLENGE, rows, stamp)
+    cand_rows, keys = best_k(micro, model.sides[SOLUTION].id_rank, k)
+    column_part = columns.select(micro, rows, model.sides[CHALLENGE].id_rank[rows])
+    del micro  # before explaining: a block's scores are its largest array
+    return _kept_pairs(model, CHALLENGE, rows, cand_rows, keys, explainer), column_part
+
+
+def _column_blocks(
+    model: MatchModel, best_keys: np.ndarray, best_rows: np.ndarray, explainer: _Explainer | None,
+) -> Iterator[Callable[[], _Pairs]]:
+    """Tasks turning the solutions' top k challenges (k x solutions) into blocks of pairs."""
+    order = np.argsort(-best_keys, axis=0)
+    keys = np.take_along_axis(best_keys, order, axis=0).T
+    cand_rows = np.take_along_axis(best_rows, order, axis=0).T
+    n_rows, size = len(model.sides[SOLUTION].ids), BLOCK_ROWS * 8
+    for start in range(0, n_rows, size):
+        block = slice(start, min(start + size, n_rows))
+        yield partial(_kept_pairs, model, SOLUTION, np.arange(block.start, block.stop), cand_rows[block],
+                      keys[block], explainer)
+
+
+@dataclass
+class _Pairs:
+    """The kept pairs of a block of query rows: those of ``rows[i]`` are ``bounds[i]:bounds[i + 1]``."""
+
+    kind: Kind
+    rows: list[int]
+    bounds: list[int]
+    cands: list[int]
+    values: list[float]
+    k: int
+    evidence: Evidence | None
+
+
+def _kept_pairs(
+    model: MatchModel, kind: Kind, rows: np.ndarray, cand_rows: np.ndarray, keys: np.ndarray,
+    explainer: _Explainer | None,
+) -> _Pairs:
+    """The pairs of ``keys >= 0``, with their scores and (given an explainer) evidence."""
+    query_index, rank = np.nonzero(keys >= 0)
+    cands = cand_rows[query_index, rank]
+    micro = keys[query_index, rank] // max(len(model.sides[other_kind(kind)].ids), 1)
+    evidence = explainer.gather(kind, rows[query_index], cands) if explainer else None
+    bounds = np.searchsorted(query_index, np.arange(len(rows) + 1)).tolist()
+    # (micro / SCALE) is _score, vectorised
+    return _Pairs(kind, rows.tolist(), bounds, cands.tolist(), (micro / SCALE).tolist(), keys.shape[1], evidence)
+
+
+class _Explainer:
+    """Gathers the evidence of blocks of pairs; safe in worker threads (numpy only)."""
+
+    def __init__(self, model: MatchModel, stamp: float, pool: ThreadPoolExecutor) -> None:
+        self.model, self.stamp = model, stamp
+        # First in the pool's queue, so no block waits for it behind other blocks.
+        self.heavy = pool.submit(lambda: {kind: heaviest_terms(side.matrix) for kind, side in model.sides.items()})
+
+    def gather(self, kind: Kind, query_rows: np.ndarray, cand_rows: np.ndarray) -> Evidence:
+        """Evidence of the pairs (``query_rows[i]``, ``cand_rows[i]``) of a ``kind`` query."""
+        heavy = self.heavy.result()
+        facts = self.model.sides[kind].facts.take(query_rows)
+        return gather(self.model, kind, heavy[kind][query_rows], facts, heavy[other_kind(kind)], cand_rows,
+                      self.stamp)
+
+
+def _emit(
+    model: MatchModel, pairs: _Pairs, book: ReasonBook | None, stamp: float,
+    feedback_by_code: Mapping[int, Feedback],
+) -> Iterator[Match]:
+    """Matches of a block, query by query; a query whose organisation gave feedback is
+    ranked again on its own with it."""
+    side = model.sides[pairs.kind]
+    cand_ids = model.sides[other_kind(pairs.kind)].ids
+    reasons_of = _pair_reasons(pairs.evidence, book)
+    cands, values, bounds = pairs.cands, pairs.values, pairs.bounds
+    for i, row in enumerate(pairs.rows):
+        feedback = feedback_by_code.get(int(side.facts.org[row])) if feedback_by_code else None
+        if feedback is not None:
+            yield from _rank_vector(model, pairs.kind, side.matrix[[row]], side.facts.take(np.array([row])),
+                                    side.ids[row], pairs.k, feedback, stamp, side.passages.take(np.array([row])))
+            continue
+        query_id = side.ids[row]
+        if pairs.kind == CHALLENGE:
+            for p in range(bounds[i], bounds[i + 1]):
+                yield Match(query_id, cand_ids[cands[p]], values[p], reasons_of(p))
+        else:
+            for p in range(bounds[i], bounds[i + 1]):
+                yield Match(cand_ids[cands[p]], query_id, values[p], reasons_of(p))
+
+
+def _pair_reasons(evidence: Evidence | None, book: ReasonBook | None) -> Callable[[int], list[Reason]]:
+    """Pair index -> a new list of its reasons (made when the match is, not kept per block)."""
+    if evidence is None or book is None:
+        return lambda p: []
+    heads, tails = book.heads(evidence), book.tails(evidence)
+    term_of, signals_of = evidence.term_of_pair.tolist(), evidence.signal_of_pair.tolist()
+    return lambda p: [*heads[term_of[p]], *tails[signals_of[p]]]
 
 
 def score_matrix(model: MatchModel, now: datetime | None = None) -> np.ndarray:
@@ -163,7 +269,7 @@ def _rank_vector(
         vector = adjust_query(model, vector, cand_kind, feedback)
     micro = _micro(model, kind, vector, facts, stamp, passages)
     micro[0, hidden_rows(model, cand_kind, feedback)] = 0
-    rows, keys = _best(micro, model.sides[cand_kind].id_rank, k)
+    rows, keys = best_k(micro, model.sides[cand_kind].id_rank, k)
     rows = rows[0][keys[0] >= 0]
     pairs = np.zeros(len(rows), dtype=np.int64)
     reasons = explain_pairs(model, kind, heaviest(vector)[pairs], facts.take(pairs), rows, stamp)
@@ -183,7 +289,7 @@ def _micro(
     """
     cand_kind = other_kind(kind)
     cand = model.sides[cand_kind]
-    text = blend((vectors @ cand.postings).toarray(), vectors, passages, cand.postings, cand.passages,
+    text = blend(_dense_product(vectors, cand.postings), vectors, passages, cand.postings, cand.passages,
                  model.settings.passage_weight)
     # In place (a block holds millions of pairs); the same float32 operations, so the same scores.
     text *= pair_multiplier(facts, kind, cand.facts, stamp)
@@ -191,6 +297,27 @@ def _micro(
     micro = np.rint(text, out=text).astype(np.int32)
     micro[~eligible(facts, cand.facts, cand_kind, stamp)] = 0
     return micro
+
+
+def _dense_product(queries: sp.spmatrix, postings: sp.spmatrix) -> np.ndarray:
+    """``(queries @ postings).toarray()``, by the very routine scipy's product calls, minus its
+    first pass (counting the result's entries, about a third of the time): a block's result
+    is nearly dense, so room for every entry is made up front. Other cases take the public path.
+    """
+    n_rows, n_columns = queries.shape[0], postings.shape[1]
+    arrays = (queries.indptr, queries.indices, postings.indptr, postings.indices) \
+        if queries.format == postings.format == "csr" else ()
+    if not arrays or n_rows * n_columns > DIRECT_PRODUCT_MAX or queries.dtype != postings.dtype \
+            or any(a.dtype != np.int32 for a in arrays):
+        return (queries @ postings).toarray()
+    indptr = np.empty(n_rows + 1, dtype=np.int32)
+    indices = np.empty(n_rows * n_columns, dtype=np.int32)
+    data = np.empty(n_rows * n_columns, dtype=queries.dtype)
+    _sparsetools.csr_matmat(n_rows, n_columns, queries.indptr, queries.indices, queries.data,
+                            postings.indptr, postings.indices, postings.data, indptr, indices, data)
+    dense = np.zeros((n_rows, n_columns), dtype=queries.dtype)
+    _sparsetools.csr_todense(n_rows, n_columns, indptr, indices, data, dense)
+    return dense
 
 
 def _block_micro(model: MatchModel, kind: Kind, rows: np.ndarray, stamp: float) -> np.ndarray:
@@ -207,190 +334,6 @@ def _query_open(facts: Facts, kind: Kind, stamp: float) -> np.ndarray:
     if kind == CHALLENGE:
         is_open &= ~(facts.deadline <= stamp)
     return is_open
-
-
-def _keys(micro: np.ndarray, id_rank: np.ndarray, n: int | None = None) -> np.ndarray:
-    """Unique sort keys per row: score first, then the lower id; -1 marks no match.
-
-    ``id_rank`` ranks the columns' ids among all ``n`` ids of their side.
-    """
-    n = len(id_rank) if n is None else n
-    keys = micro.astype(np.int64) * n + (n - 1 - id_rank)[None, :]
-    keys[micro <= 0] = -1
-    return keys
-
-
-def _top_k(keys: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Column indices and keys of each row's ``k`` largest keys, best first."""
-    k = min(k, keys.shape[1])
-    if k <= 0:
-        empty = np.zeros((keys.shape[0], 0), dtype=np.int64)
-        return empty, empty
-    part = np.argpartition(-keys, k - 1, axis=1)[:, :k]
-    top = np.take_along_axis(keys, part, axis=1)
-    order = np.argsort(-top, axis=1)
-    return np.take_along_axis(part, order, axis=1), np.take_along_axis(top, order, axis=1)
-
-
-def _best(micro: np.ndarray, id_rank: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """``_top_k(_keys(micro, id_rank), k)`` without keying every entry: (columns, keys).
-
-    Only the entries at or above each row's k-th largest score can be among its best, so
-    only those are keyed and sorted. Rows with fewer than k matches end in -1 keys.
-    """
-    n_rows, n = micro.shape
-    k = max(min(k, n), 0)
-    columns = np.zeros((n_rows, k), dtype=np.int64)
-    keys = np.full((n_rows, k), -1, dtype=np.int64)
-    if k == 0:
-        return columns, keys
-    floor = np.partition(micro, n - k, axis=1)[:, n - k]
-    np.maximum(floor, 1, out=floor)  # a score of 0 is no match
-    row, column = np.nonzero(micro >= floor[:, None])
-    key = micro[row, column].astype(np.int64) * n + (n - 1 - id_rank[column])
-    order = np.lexsort((-key, row))
-    row, column, key = row[order], column[order], key[order]
-    rank = np.arange(len(row)) - np.searchsorted(row, row)
-    keep = rank < k
-    columns[row[keep], rank[keep]] = column[keep]
-    keys[row[keep], rank[keep]] = key[keep]
-    return columns, keys
-
-
-class _ColumnTopK:
-    """Each column's running top-k (key, row) over blocks of rows.
-
-    A row's key in a column is ``micro * n_keys + (n_keys - 1 - id rank of the row)``, as in
-    ``_keys``. Only entries above the column's current k-th key are kept, so after the
-    first blocks very few entries of a block survive the comparison (no sort of whole blocks).
-    """
-
-    def __init__(self, k: int, n_columns: int, n_keys: int) -> None:
-        self.k, self.n, self.n_keys = k, n_columns, max(n_keys, 1)
-        self.floor = np.full(n_columns, -1, dtype=np.int64)  # k-th best key so far
-        self.floor_micro = np.ones(n_columns, dtype=np.int32)  # lowest score that may enter
-        self.unsettled = True  # most columns have no floor yet: prune each block by itself
-        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self.pending = 0
-
-    def add(self, micro: np.ndarray, rows: np.ndarray, row_rank: np.ndarray) -> None:
-        """Fold one block of (rows x columns) scores in; ``row_rank``: the rows' id ranks."""
-        self.extend(self.select(micro, rows, row_rank))
-
-    def select(self, micro: np.ndarray, rows: np.ndarray, row_rank: np.ndarray) -> tuple[np.ndarray, ...]:
-        """The entries of a block that may enter the top k: (column, key, row).
-
-        Safe in another thread: floors only rise, so older floors keep more entries. Until
-        most columns have a floor, an entry below the k best of its column in this block
-        is dropped too.
-        """
-        floor_micro = self.floor_micro
-        if self.unsettled and len(rows) > self.k:
-            local = np.partition(micro, len(rows) - self.k, axis=0)[len(rows) - self.k]
-            floor_micro = np.maximum(floor_micro, local)
-        index, column = np.nonzero(micro >= floor_micro[None, :])
-        key = micro[index, column].astype(np.int64) * self.n_keys + (self.n_keys - 1 - row_rank[index])
-        keep = key > self.floor[column]
-        return column[keep].astype(np.int32), key[keep], rows[index[keep]].astype(np.int32)
-
-    def extend(self, part: tuple[np.ndarray, ...]) -> None:
-        """Fold the entries chosen by ``select`` in."""
-        self.parts.append(part)
-        self.pending += len(part[0])
-        if self.pending > self.k * self.n + 100_000:
-            self._reduce()
-
-    def _reduce(self) -> None:
-        column, key, row = self._sorted()
-        start = np.searchsorted(column, np.arange(self.n))
-        rank = np.arange(len(column)) - start[column]
-        keep = rank < self.k
-        column, key, row, rank = column[keep], key[keep], row[keep], rank[keep]
-        full = rank == self.k - 1
-        self.floor[column[full]] = key[full]
-        self.floor_micro[column[full]] = key[full] // self.n_keys
-        self.unsettled = np.count_nonzero(self.floor < 0) * 2 > self.n
-        self.parts = [(column, key, row)]
-        self.pending = len(column)
-
-    def _sorted(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """All entries so far by column, best key first."""
-        empty = np.zeros(0, dtype=np.int64)
-        column, key, row = (np.concatenate([empty, *p]) for p in zip(*self.parts, strict=True)) \
-            if self.parts else (empty, empty, empty)
-        self.parts = []
-        span = int(key.max()) + 1 if len(key) else 1
-        if self.n * span < 2**62:  # one integer sort: keys are unique within a column
-            order = np.argsort(column * span + (span - 1 - key))
-        else:
-            order = np.lexsort((-key, column))
-        return column[order], key[order], row[order]
-
-    def result(self) -> tuple[np.ndarray, np.ndarray]:
-        """(k x columns) keys and rows, -1 keys where a column has fewer than k entries."""
-        self._reduce()
-        column, key, row = self.parts[0]
-        start = np.searchsorted(column, np.arange(self.n))
-        rank = np.arange(len(column)) - start[column]
-        best_keys = np.full((self.k, self.n), -1, dtype=np.int64)
-        best_rows = np.zeros((self.k, self.n), dtype=np.int64)
-        best_keys[rank, column] = key
-        best_rows[rank, column] = row
-        return best_keys, best_rows
-
-
-def _column_matches(
-    model: MatchModel, best_keys: np.ndarray, best_rows: np.ndarray, stamp: float,
-    feedback_by_code: Mapping[int, Feedback], reasons: bool,
-) -> Iterator[Match]:
-    order = np.argsort(-best_keys, axis=0)
-    keys = np.take_along_axis(best_keys, order, axis=0).T
-    cand_rows = np.take_along_axis(best_rows, order, axis=0).T
-    n = len(model.sides[CHALLENGE].ids)
-    micro_of = np.where(keys >= 0, keys // max(n, 1), 0)
-    side = model.sides[SOLUTION]
-    for start in range(0, len(side.ids), BLOCK_ROWS * 8):
-        rows = np.arange(start, min(start + BLOCK_ROWS * 8, len(side.ids)))
-        block = slice(start, rows[-1] + 1)
-        yield from _pairs_to_matches(model, SOLUTION, rows, cand_rows[block], keys[block],
-                                     micro_of[block], stamp, feedback_by_code, side, reasons)
-
-
-def _pairs_to_matches(
-    model: MatchModel, kind: Kind, rows: np.ndarray, cand_rows: np.ndarray, keys: np.ndarray,
-    micro: np.ndarray, stamp: float, feedback_by_code: Mapping[int, Feedback], side: Side,
-    explain: bool,
-) -> Iterator[Match]:
-    """Explain all kept pairs of a block at once, then emit them query by query.
-
-    ``micro`` holds the scores aligned with ``keys`` (one per kept candidate).
-    """
-    query_index, rank = np.nonzero(keys >= 0)
-    pair_cands = cand_rows[query_index, rank]
-    pair_queries = rows[query_index]
-    scores = micro[query_index, rank]
-    if explain:
-        reasons = explain_pairs(model, kind, side.heaviest[pair_queries], side.facts.take(pair_queries),
-                                pair_cands, stamp)
-    else:
-        reasons = [[] for _ in range(len(pair_cands))]
-    bounds = np.searchsorted(query_index, np.arange(len(rows) + 1)).tolist()
-    cand_ids = model.sides[other_kind(kind)].ids
-    cands, values = pair_cands.tolist(), (np.asarray(scores) / SCALE).tolist()  # = _score, vectorised
-    for i, row in enumerate(rows.tolist()):
-        feedback = feedback_by_code.get(int(side.facts.org[row])) if feedback_by_code else None
-        if feedback is not None:
-            yield from _rank_vector(model, kind, side.matrix[[row]], side.facts.take(np.array([row])),
-                                    side.ids[row], keys.shape[1], feedback, stamp,
-                                    side.passages.take(np.array([row])))
-            continue
-        query_id = side.ids[row]
-        if kind == CHALLENGE:
-            for p in range(bounds[i], bounds[i + 1]):
-                yield Match(query_id, cand_ids[cands[p]], values[p], reasons[p])
-        else:
-            for p in range(bounds[i], bounds[i + 1]):
-                yield Match(cand_ids[cands[p]], query_id, values[p], reasons[p])
 
 
 def _match(model: MatchModel, kind: Kind, query_id: ItemId, cand_row: int, score: float,

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import numpy as np
 import scipy.sparse as sp
 
+from app.matching.evidence import (
+    CANDIDATE_TERMS,
+    DEADLINE,
+    NONE,
+    PLACE,
+    SECTORS,
+    TAGS,
+    TRL,
+    Evidence,
+    gather,
+    top_columns,
+)
 from app.matching.model import MatchModel
-from app.matching.records import CHALLENGE, Kind, Reason, other_kind
+from app.matching.records import Kind, Reason, other_kind
 from app.matching.signals import Codebook, Facts
 
-# How many shared terms a reason names, and how many top contributors are looked at
-# before dropping single words already inside a named phrase.
+# How many shared terms a reason names.
 SHOWN_TERMS = 4
-CANDIDATE_TERMS = 10
+# A rebuild keeps the reasons it made for reuse by later pairs; past this many of one sort
+# it forgets them all and starts again (bounded memory; reuse is mostly among recent pairs).
+REMEMBERED = 250_000
+
+Reasons = tuple[Reason, ...]
 
 
 def explain_pairs(
@@ -30,81 +46,115 @@ def explain_pairs(
     ``query_heavy`` (the queries' ``heaviest`` terms) and ``query_facts`` hold one row per
     pair; work is vectorised over pairs, Python only formats the reasons that fired.
     """
-    cand_side = model.sides[other_kind(query_kind)]
-    cand_facts = cand_side.facts.take(cand_rows)
-    shared = query_heavy.multiply(cand_side.heaviest[cand_rows]).tocsr()
-    term_lists = _top_columns(shared, CANDIDATE_TERMS)
-    spelled = _spelling(model, term_lists)
-    sectors = _top_columns(query_facts.sectors.multiply(_fit(cand_facts.sectors, query_facts.sectors)).tocsr(), 3)
-    tags = _top_columns(query_facts.tags.multiply(_fit(cand_facts.tags, query_facts.tags)).tocsr(), 5)
-    challenge, solution = (query_facts, cand_facts) if query_kind == CHALLENGE else (cand_facts, query_facts)
-    cache = _ReasonCache(model, now)
-    reached, required = solution.trl.tolist(), challenge.trl.tolist()
-    countries, cities = query_facts.country.tolist(), query_facts.city.tolist()
-    cand_countries, cand_cities = cand_facts.country.tolist(), cand_facts.city.tolist()
-    deadlines = challenge.deadline.tolist()
-    reasons: list[list[Reason]] = []
-    for i in range(len(cand_rows)):
-        pair: list[Reason] = []
-        if term_lists[i]:
-            pair.append(_terms_reason([spelled[c] for c in term_lists[i]]))
-        if sectors[i]:
-            pair.append(cache.labels("sector", "same sector", model.books.sectors, sectors[i]))
-        if tags[i]:
-            pair.append(cache.labels("tags", "shared tags", model.books.tags, tags[i]))
-        if 0 <= required[i] <= reached[i]:
-            pair.append(cache.trl(reached[i], required[i]))
-        if countries[i] >= 0 and countries[i] == cand_countries[i]:
-            same_city = cities[i] >= 0 and cities[i] == cand_cities[i]
-            pair.append(cache.place(countries[i], cities[i] if same_city else -1))
-        if deadlines[i] > now:  # False for NaN (no deadline)
-            pair.append(cache.deadline(deadlines[i]))
-        reasons.append(pair)
-    return reasons
+    cand_heavy = model.sides[other_kind(query_kind)].heaviest
+    evidence = gather(model, query_kind, query_heavy, query_facts, cand_heavy, cand_rows, now)
+    book = ReasonBook(model, now)
+    heads, tails = book.heads(evidence), book.tails(evidence)
+    return [[*heads[t], *tails[c]]
+            for t, c in zip(evidence.term_of_pair.tolist(), evidence.signal_of_pair.tolist(), strict=True)]
 
 
-class _ReasonCache:
-    """Structured reasons repeat across pairs (same sector, same TRL pair...): build each once.
+class ReasonBook:
+    """Formats the reasons of evidence, each distinct row once, and remembers them.
 
-    Reasons are immutable, so pairs may share the same object.
+    A pair's reasons are ``[*heads[term_of_pair], *tails[signal_of_pair]]``. Reasons are
+    immutable, so pairs may share the same objects. Rows are remembered by their bytes
+    (keys the garbage collector need not track).
     """
 
     def __init__(self, model: MatchModel, now: float) -> None:
-        self.model, self.now, self.memo = model, now, {}
+        self.model, self.now = model, now
+        self.spelled: dict[int, str] = {}
+        self.shares: dict[bytes, Reasons] = {}
+        self.signal_sets: dict[bytes, Reasons] = {}
+        self.memo: dict[tuple, Reasons] = {}
 
-    def labels(self, kind: str, prefix: str, book: Codebook, codes: list[int]) -> Reason:
+    def heads(self, evidence: Evidence) -> list[Reasons]:
+        """The "shares: ..." reason (or none) of each distinct row of shared terms."""
+        return _remembered(self.shares, evidence.terms, self._terms)
+
+    def tails(self, evidence: Evidence) -> list[Reasons]:
+        """The signal reasons of each distinct row of signals."""
+        return _remembered(self.signal_sets, evidence.signals, self._signals)
+
+    def _terms(self, rows: np.ndarray) -> list[Reasons]:
+        spelled = self.spelled
+        missing = [c for c in np.unique(rows[rows >= 0]).tolist() if c not in spelled]
+        spelled.update(zip(missing, self.model.spell(missing), strict=True))
+        heads = []
+        for row in rows.tolist():
+            columns = [c for c in row if c != NONE]
+            heads.append((_terms_reason([spelled[c] for c in columns]),) if columns else ())
+        return heads
+
+    def _signals(self, rows: np.ndarray) -> list[Reasons]:
+        if len(self.memo) > REMEMBERED:
+            self.memo.clear()
+        books = self.model.books
+        days = np.ascontiguousarray(rows[:, DEADLINE]).view(np.float64).tolist()
+        tails = []
+        for row, day in zip(rows.tolist(), days, strict=True):
+            tails.append((
+                *self._labels("sector", "same sector", books.sectors, row[SECTORS]),
+                *self._labels("tags", "shared tags", books.tags, row[TAGS]),
+                *self._level(row[TRL], row[TRL + 1]),
+                *self._place(row[PLACE], row[PLACE + 1]),
+                *(self._deadline(day) if row[DEADLINE] != NONE else ()),
+            ))
+        return tails
+
+    def _labels(self, kind: str, prefix: str, book: Codebook, row: list[int]) -> Reasons:
+        codes = tuple(c for c in row if c != NONE)
+        if not codes:
+            return ()
         key = (kind, *codes)
         found = self.memo.get(key)
         if found is None:
             labels = sorted(book.labels[c] for c in codes)
-            found = self.memo[key] = Reason(kind, f"{prefix}: " + ", ".join(labels), {kind: labels})
+            found = self.memo[key] = (Reason(kind, f"{prefix}: " + ", ".join(labels), {kind: labels}),)
         return found
 
-    def trl(self, reached: int, required: int) -> Reason:
+    def _level(self, reached: int, required: int) -> Reasons:
+        if reached == NONE:
+            return ()
         key = ("trl", reached, required)
         found = self.memo.get(key)
         if found is None:
-            found = self.memo[key] = Reason(
-                "trl", f"TRL {reached} ≥ required {required}", {"trl": reached, "required": required})
+            found = self.memo[key] = (Reason("trl", f"TRL {reached} ≥ required {required}",
+                                             {"trl": reached, "required": required}),)
         return found
 
-    def place(self, country: int, city: int) -> Reason:
+    def _place(self, country: int, city: int) -> Reasons:
+        if country == NONE:
+            return ()
         key = ("place", country, city)
         found = self.memo.get(key)
         if found is None:
-            found = self.memo[key] = _place_reason(self.model, country, city)
+            found = self.memo[key] = (_place_reason(self.model, country, city),)
         return found
 
-    def deadline(self, deadline: float) -> Reason:
-        found = self.memo.get(deadline)
+    def _deadline(self, deadline: float) -> Reasons:
+        key = ("deadline", deadline)
+        found = self.memo.get(key)
         if found is None:
-            found = self.memo[deadline] = _deadline_reason(deadline, self.now)
+            found = self.memo[key] = (_deadline_reason(deadline, self.now),)
         return found
 
 
-def _spelling(model: MatchModel, term_lists: list[list[int]]) -> dict[int, str]:
-    columns = sorted({c for columns in term_lists for c in columns})
-    return dict(zip(columns, model.spell(columns), strict=True))
+def _remembered(
+    memory: dict[bytes, Reasons], rows: np.ndarray, make: Callable[[np.ndarray], list[Reasons]],
+) -> list[Reasons]:
+    """``make(rows)``, made only for the rows not in ``memory`` (which is then updated)."""
+    if len(memory) > REMEMBERED:
+        memory.clear()
+    raw, width = np.ascontiguousarray(rows, dtype=np.int64).tobytes(), rows.shape[1] * 8
+    keys = [raw[start : start + width] for start in range(0, len(raw), width)]
+    found = [memory.get(key) for key in keys]
+    missing = [i for i, reasons in enumerate(found) if reasons is None]
+    if missing:
+        for i, reasons in zip(missing, make(rows[missing]), strict=True):
+            found[i] = memory[keys[i]] = reasons
+    return found
 
 
 def _terms_reason(terms: list[str]) -> Reason:
@@ -114,8 +164,9 @@ def _terms_reason(terms: list[str]) -> Reason:
 
 def term_reasons(model: MatchModel, shared: sp.csr_matrix) -> list[list[Reason]]:
     """For each row of elementwise products of two vectors, its "shares: ..." reason (or none)."""
-    term_lists = _top_columns(shared, CANDIDATE_TERMS)
-    spelled = _spelling(model, term_lists)
+    term_lists = [[c for c in row if c != NONE] for row in top_columns(shared, CANDIDATE_TERMS).tolist()]
+    columns = sorted({c for row in term_lists for c in row})
+    spelled = dict(zip(columns, model.spell(columns), strict=True))
     return [[_terms_reason([spelled[c] for c in columns])] if columns else [] for columns in term_lists]
 
 
@@ -155,26 +206,3 @@ def _deadline_reason(deadline: float, now: float) -> Reason:
     day = datetime.fromtimestamp(deadline, UTC).date().isoformat()
     days_left = int((deadline - now) // 86400)
     return Reason("deadline", f"open until {day} ({days_left} days left)", {"deadline": day})
-
-
-def _top_columns(matrix: sp.csr_matrix, limit: int) -> list[list[int]]:
-    """Per row, the columns of the ``limit`` largest positive entries, largest first."""
-    matrix.eliminate_zeros()
-    row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    # Ties between equal contributions fall back on column order, hence on the vocabulary.
-    order = np.lexsort((matrix.indices, -matrix.data, row_of))
-    rank = np.arange(len(order)) - matrix.indptr[row_of[order]]
-    keep = order[rank < limit]
-    columns = matrix.indices[keep]
-    bounds = np.searchsorted(row_of[keep], np.arange(matrix.shape[0] + 1))
-    columns, bounds = columns.tolist(), bounds.tolist()  # one conversion, then list slices
-    return [columns[bounds[r] : bounds[r + 1]] for r in range(matrix.shape[0])]
-
-
-def _fit(matrix: sp.csr_matrix, like: sp.csr_matrix) -> sp.csr_matrix:
-    width = like.shape[1]
-    if matrix.shape[1] == width:
-        return matrix
-    if matrix.shape[1] > width:
-        return matrix[:, :width]
-    return sp.csr_matrix((matrix.data, matrix.indices, matrix.indptr), shape=(matrix.shape[0], width))

@@ -22,10 +22,11 @@ from app.matching import (
     tokens,
     top_k_all,
 )
-from app.matching.ranking import SCALE, _best, _ColumnTopK, _keys, _top_k, score_matrix
+from app.matching.ranking import SCALE, score_matrix
 from app.matching.records import other_kind
 from app.matching.signals import SIGNAL_TOTAL, TAGS_FULL, Codebooks, Facts, Signals, pair_multiplier, pair_signals
 from app.matching.text import Analyzer
+from app.matching.topk import ColumnTopK, best_k, score_keys, top_k
 from app.matching.vocab import fit_counts, transform_counts
 
 WORDS = "bus fleet charging depot flood river sensor school canteen waste heat pump retrofit air quality".split()
@@ -84,7 +85,7 @@ def test_column_top_k_equals_sorting_every_column(k):
     micro[:290, 5:10] = 0
     row_rank = rng.permutation(300)
     keys = micro.astype(np.int64) * 300 + (299 - row_rank)[:, None]
-    merged = _ColumnTopK(k, 60, 300)
+    merged = ColumnTopK(k, 60, 300)
     for start in range(0, 300, 32):
         rows = np.arange(start, min(start + 32, 300))
         merged.add(micro[rows], rows, row_rank[rows])
@@ -96,7 +97,7 @@ def test_column_top_k_equals_sorting_every_column(k):
         assert all(keys[r, column] == key for r, key in zip(best_rows[:, column], got, strict=False))
 
 
-def test_best_equals_keying_and_sorting_every_entry():
+def test_best_k_equals_keying_and_sorting_every_entry():
     rng = np.random.default_rng(11)
     micro = _random_scores(rng, (50, 80))
     micro[3] = 0
@@ -104,8 +105,8 @@ def test_best_equals_keying_and_sorting_every_entry():
     micro[5] = 7  # all tied
     id_rank = rng.permutation(80)
     for k in (1, 20, 80, 100):
-        columns, keys = _best(micro, id_rank, k)
-        expected_columns, expected_keys = _top_k(_keys(micro, id_rank), k)
+        columns, keys = best_k(micro, id_rank, k)
+        expected_columns, expected_keys = top_k(score_keys(micro, id_rank), k)
         assert np.array_equal(keys, expected_keys)
         assert np.array_equal(columns[keys >= 0], expected_columns[expected_keys >= 0])
 
