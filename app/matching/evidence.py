@@ -52,11 +52,11 @@ def gather(
 ) -> Evidence:
     """Evidence of pairs i = (query row i, candidate ``cand_rows[i]``).
 
-    ``query_heavy`` and ``query_facts`` hold one row per pair; ``cand_heavy`` holds the
-    heaviest terms of every candidate of the model.
+    ``query_heavy``, ``query_facts`` and ``cand_heavy`` (the candidates' heaviest terms)
+    hold one row per pair.
     """
     cand_facts = model.sides[other_kind(query_kind)].facts.take(cand_rows)
-    shared = query_heavy.multiply(cand_heavy[cand_rows]).tocsr()
+    shared = query_heavy.multiply(cand_heavy).tocsr()
     terms, term_of_pair = distinct_rows(top_columns(shared, CANDIDATE_TERMS))
     signals, signal_of_pair = distinct_rows(_signal_rows(query_kind, query_facts, cand_facts, now))
     return Evidence(terms, term_of_pair, signals, signal_of_pair)

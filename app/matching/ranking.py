@@ -203,8 +203,8 @@ class _Explainer:
         """Evidence of the pairs (``query_rows[i]``, ``cand_rows[i]``) of a ``kind`` query."""
         heavy = self.heavy.result()
         facts = self.model.sides[kind].facts.take(query_rows)
-        return gather(self.model, kind, heavy[kind][query_rows], facts, heavy[other_kind(kind)], cand_rows,
-                      self.stamp)
+        return gather(self.model, kind, heavy[kind][query_rows], facts, heavy[other_kind(kind)][cand_rows],
+                      cand_rows, self.stamp)
 
 
 def _emit(

@@ -18,6 +18,7 @@ from app.matching.evidence import (
     TRL,
     Evidence,
     gather,
+    heaviest_terms,
     top_columns,
 )
 from app.matching.model import MatchModel
@@ -46,7 +47,8 @@ def explain_pairs(
     ``query_heavy`` (the queries' ``heaviest`` terms) and ``query_facts`` hold one row per
     pair; work is vectorised over pairs, Python only formats the reasons that fired.
     """
-    cand_heavy = model.sides[other_kind(query_kind)].heaviest
+    # Only these candidates' heaviest terms: a row's are its own, so no need for the whole side's.
+    cand_heavy = heaviest_terms(model.sides[other_kind(query_kind)].matrix[cand_rows])
     evidence = gather(model, query_kind, query_heavy, query_facts, cand_heavy, cand_rows, now)
     book = ReasonBook(model, now)
     heads, tails = book.heads(evidence), book.tails(evidence)
