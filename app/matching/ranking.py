@@ -127,11 +127,13 @@ def top_k_all(
 
 
 def _in_order(pool: ThreadPoolExecutor, tasks: Iterable[Callable[[], T]]) -> Iterator[T]:
-    """Run ``tasks`` in the pool, results in order; at most WORKERS in flight (bounded memory)."""
+    """Run ``tasks`` in the pool, results in order. At most 2 x WORKERS are submitted ahead:
+    workers go on while this thread merges or formats, and memory stays bounded (a finished
+    block keeps only its best pairs)."""
     pending: deque[Future] = deque()
     for task in tasks:
         pending.append(pool.submit(task))
-        if len(pending) >= WORKERS:
+        if len(pending) >= 2 * WORKERS:
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()

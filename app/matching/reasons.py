@@ -174,6 +174,8 @@ def term_reasons(model: MatchModel, shared: sp.csr_matrix) -> list[list[Reason]]
 
 def shared_terms(terms: list[str]) -> list[str]:
     """Top shared terms, dropping single words already shown inside a phrase."""
+    if len(terms) < 2 or (" " not in "".join(terms) and len(set(terms)) == len(terms)):
+        return terms[:SHOWN_TERMS]  # one term, or distinct single words: none is inside another
     chosen: list[tuple[str, frozenset[str]]] = []
     for term in terms:
         words = _words(term)

@@ -131,3 +131,11 @@ def test_distinct_rows_index_every_row():
     distinct, index = distinct_rows(values)
     assert np.array_equal(distinct[index], values)
     assert len(distinct) == len({tuple(row) for row in values.tolist()})
+
+
+def test_shared_terms_name_four_and_drop_words_shown_inside_a_phrase():
+    assert shared_terms(["bus fleet", "bus", "charging", "fleet", "depot", "battery"]) == \
+        ["bus fleet", "charging", "depot", "battery"]
+    assert shared_terms(["bus", "charging", "bus fleet", "depot"]) == ["charging", "bus fleet", "depot"]
+    assert shared_terms(["bus", "bus", "depot"]) == ["bus", "depot"]
+    assert shared_terms(["heat", "pump", "retrofit", "housing", "social"]) == ["heat", "pump", "retrofit", "housing"]
