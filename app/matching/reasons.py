@@ -28,7 +28,8 @@ from app.matching.signals import Codebook, Facts
 # How many shared terms a reason names.
 SHOWN_TERMS = 4
 # A rebuild keeps the reasons it made for reuse by later pairs; past this many of one sort
-# it forgets them all and starts again (bounded memory; reuse is mostly among recent pairs).
+# it forgets them all and starts again (bounded memory). The synthetic bench at 100,000
+# solutions meets about 214,000 distinct term lists and 120,000 distinct signal rows.
 REMEMBERED = 250_000
 
 Reasons = tuple[Reason, ...]
@@ -82,7 +83,8 @@ class ReasonBook:
     def _terms(self, rows: np.ndarray) -> list[Reasons]:
         spelled = self.spelled
         missing = [c for c in np.unique(rows[rows >= 0]).tolist() if c not in spelled]
-        spelled.update(zip(missing, self.model.spell(missing), strict=True))
+        if missing:
+            spelled.update(zip(missing, self.model.spell(missing), strict=True))
         heads = []
         for row in rows.tolist():
             columns = [c for c in row if c != NONE]
