@@ -47,35 +47,39 @@ class Evidence:
 
 
 def gather(
-    model: MatchModel, query_kind: Kind, query_heavy: sp.csr_matrix, query_facts: Facts,
+    model: MatchModel, query_kind: Kind, query_heavy: sp.csr_matrix, query_facts: Facts, query_rows: np.ndarray,
     cand_heavy: sp.csr_matrix, cand_rows: np.ndarray, now: float,
 ) -> Evidence:
-    """Evidence of pairs i = (query row i, candidate ``cand_rows[i]``).
+    """Evidence of pairs i = (query ``query_rows[i]`` of ``query_facts``, candidate ``cand_rows[i]``).
 
-    ``query_heavy``, ``query_facts`` and ``cand_heavy`` (the candidates' heaviest terms)
-    hold one row per pair.
+    ``query_heavy`` and ``cand_heavy`` (both sides' heaviest terms) hold one row per pair.
     """
-    cand_facts = model.sides[other_kind(query_kind)].facts.take(cand_rows)
     shared = query_heavy.multiply(cand_heavy).tocsr()
     terms, term_of_pair = distinct_rows(top_columns(shared, CANDIDATE_TERMS))
-    signals, signal_of_pair = distinct_rows(_signal_rows(query_kind, query_facts, cand_facts, now))
-    return Evidence(terms, term_of_pair, signals, signal_of_pair)
+    cand_facts = model.sides[other_kind(query_kind)].facts
+    signals = _signal_rows(query_kind, query_facts, query_rows, cand_facts, cand_rows, now)
+    return Evidence(terms, term_of_pair, *distinct_rows(signals))
 
 
-def _signal_rows(query_kind: Kind, query: Facts, cand: Facts, now: float) -> np.ndarray:
+def _signal_rows(
+    query_kind: Kind, query: Facts, query_rows: np.ndarray, cand: Facts, cand_rows: np.ndarray, now: float,
+) -> np.ndarray:
     """One row per pair: the codes each signal's reason names, NONE where it did not fire."""
-    challenge, solution = (query, cand) if query_kind == CHALLENGE else (cand, query)
-    reached, required = solution.trl.astype(np.int64), challenge.trl.astype(np.int64)
+    query_side, cand_side = (query, query_rows), (cand, cand_rows)
+    (challenge, challenge_rows), (solution, solution_rows) = (
+        (query_side, cand_side) if query_kind == CHALLENGE else (cand_side, query_side))
+    reached, required = solution.trl[solution_rows].astype(np.int64), challenge.trl[challenge_rows].astype(np.int64)
+    country, city, deadline = query.country[query_rows], query.city[query_rows], challenge.deadline[challenge_rows]
     trl_fired = (required >= 0) & (required <= reached)
-    place_fired = (query.country >= 0) & (query.country == cand.country)
-    same_city = place_fired & (query.city >= 0) & (query.city == cand.city)
-    deadline_fired = challenge.deadline > now  # False for NaN (no deadline)
+    place_fired = (country >= 0) & (country == cand.country[cand_rows])
+    same_city = place_fired & (city >= 0) & (city == cand.city[cand_rows])
+    deadline_fired = deadline > now  # False for NaN (no deadline)
     return np.concatenate([
-        top_columns(query.sectors.multiply(_fit(cand.sectors, query.sectors)).tocsr(), SHOWN_SECTORS),
-        top_columns(query.tags.multiply(_fit(cand.tags, query.tags)).tocsr(), SHOWN_TAGS),
+        _shared_labels(query.sectors, query_rows, cand.sectors, cand_rows, SHOWN_SECTORS),
+        _shared_labels(query.tags, query_rows, cand.tags, cand_rows, SHOWN_TAGS),
         np.where(trl_fired, reached, NONE)[:, None], np.where(trl_fired, required, NONE)[:, None],
-        np.where(place_fired, query.country, NONE)[:, None], np.where(same_city, query.city, NONE)[:, None],
-        np.where(deadline_fired, challenge.deadline.view(np.int64), NONE)[:, None],
+        np.where(place_fired, country, NONE)[:, None], np.where(same_city, city, NONE)[:, None],
+        np.where(deadline_fired, deadline.view(np.int64), NONE)[:, None],
     ], axis=1, dtype=np.int64)
 
 
@@ -125,6 +129,20 @@ def heaviest_terms(vectors: sp.csr_matrix, limit: int = REASON_TERMS, rows_per_p
     return sp.csr_matrix((vectors.data[keep], vectors.indices[keep], indptr), shape=vectors.shape)
 
 
+def heaviest_rows(matrix: sp.csr_matrix, rows: np.ndarray, limit: int = REASON_TERMS) -> sp.csr_matrix:
+    """``heaviest_terms(matrix[rows])``, without building ``matrix[rows]`` first (a few rows)."""
+    if matrix.format != "csr" or not np.issubdtype(matrix.dtype, np.floating):
+        return heaviest_terms(matrix[rows], limit)
+    _, indices, data, indptr = _row_entries(matrix, rows)
+    row_start = np.zeros(len(indices), dtype=bool)
+    row_start[indptr[1:-1][indptr[1:-1] < len(indices)]] = True
+    if not np.all((np.diff(indices) > 0) | row_start[1:]):  # ties fall back on column order
+        return heaviest_terms(matrix[rows], limit)
+    keep = _heaviest_entries(data, indptr, limit)
+    kept = np.concatenate([[0], np.cumsum(np.minimum(np.diff(indptr), limit))])
+    return sp.csr_matrix((data[keep], indices[keep], kept), shape=(len(rows), matrix.shape[1]))
+
+
 def _heaviest_entries(data: np.ndarray, indptr: np.ndarray, limit: int) -> np.ndarray:
     """Which entries of these rows are among their row's ``limit`` largest (ties: first ones)."""
     counts = np.diff(indptr)
@@ -144,10 +162,31 @@ def _heaviest_entries(data: np.ndarray, indptr: np.ndarray, limit: int) -> np.nd
     return above | (tied & (tie_rank <= room[row]))
 
 
-def _fit(matrix: sp.csr_matrix, like: sp.csr_matrix) -> sp.csr_matrix:
-    width = like.shape[1]
-    if matrix.shape[1] == width:
-        return matrix
-    if matrix.shape[1] > width:
-        return matrix[:, :width]
-    return sp.csr_matrix((matrix.data, matrix.indices, matrix.indptr), shape=(matrix.shape[0], width))
+def _shared_labels(
+    query: sp.csr_matrix, query_rows: np.ndarray, cand: sp.csr_matrix, cand_rows: np.ndarray, limit: int,
+) -> np.ndarray:
+    """Per pair, the codes of up to ``limit`` labels both rows hold, lowest first, NONE-padded.
+
+    Label rows are indicators (every stored value is 1), so "largest product first, ties by
+    code" is simply "lowest code first".
+    """
+    width = max(query.shape[1], cand.shape[1], 1)  # codebooks grow: older rows may be narrower
+    query_pair, query_code, _, _ = _row_entries(query, query_rows)
+    cand_pair, cand_code, _, _ = _row_entries(cand, cand_rows)
+    both = np.intersect1d(query_pair * width + query_code, cand_pair * width + cand_code, assume_unique=True)
+    pair, code = np.divmod(both, width)  # by pair, then code
+    rank = np.arange(len(pair)) - np.searchsorted(pair, pair)
+    keep = rank < limit
+    codes = np.full((len(query_rows), limit), NONE, dtype=np.int64)
+    codes[pair[keep], rank[keep]] = code[keep]
+    return codes
+
+
+def _row_entries(matrix: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The entries of ``matrix[rows]`` as flat arrays (position in ``rows``, column, value) and
+    their row pointers, without building the matrix."""
+    starts, counts = matrix.indptr[rows], np.diff(matrix.indptr)[rows]
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    positions = np.repeat(starts - indptr[:-1], counts) + np.arange(indptr[-1])
+    return np.repeat(np.arange(len(rows)), counts), matrix.indices[positions].astype(np.int64), \
+        matrix.data[positions], indptr

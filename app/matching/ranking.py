@@ -204,9 +204,8 @@ class _Explainer:
     def gather(self, kind: Kind, query_rows: np.ndarray, cand_rows: np.ndarray) -> Evidence:
         """Evidence of the pairs (``query_rows[i]``, ``cand_rows[i]``) of a ``kind`` query."""
         heavy = self.heavy.result()
-        facts = self.model.sides[kind].facts.take(query_rows)
-        return gather(self.model, kind, heavy[kind][query_rows], facts, heavy[other_kind(kind)][cand_rows],
-                      cand_rows, self.stamp)
+        return gather(self.model, kind, heavy[kind][query_rows], self.model.sides[kind].facts, query_rows,
+                      heavy[other_kind(kind)][cand_rows], cand_rows, self.stamp)
 
 
 def _emit(
@@ -274,7 +273,7 @@ def _rank_vector(
     rows, keys = best_k(micro, model.sides[cand_kind].id_rank, k)
     rows = rows[0][keys[0] >= 0]
     pairs = np.zeros(len(rows), dtype=np.int64)
-    reasons = explain_pairs(model, kind, heaviest(vector)[pairs], facts.take(pairs), rows, stamp)
+    reasons = explain_pairs(model, kind, heaviest(vector)[pairs], facts, pairs, rows, stamp)
     for pair, extra in zip(reasons, similar_reasons(model, cand_kind, feedback, rows), strict=True):
         if extra is not None:
             pair.append(extra)

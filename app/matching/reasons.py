@@ -18,7 +18,7 @@ from app.matching.evidence import (
     TRL,
     Evidence,
     gather,
-    heaviest_terms,
+    heaviest_rows,
     top_columns,
 )
 from app.matching.model import MatchModel
@@ -40,17 +40,18 @@ def explain_pairs(
     query_kind: Kind,
     query_heavy: sp.csr_matrix,
     query_facts: Facts,
+    query_rows: np.ndarray,
     cand_rows: np.ndarray,
     now: float,
 ) -> list[list[Reason]]:
-    """Reasons for each pair i = (query row i, candidate ``cand_rows[i]``).
+    """Reasons for each pair i = (query ``query_rows[i]`` of ``query_facts``, candidate ``cand_rows[i]``).
 
-    ``query_heavy`` (the queries' ``heaviest`` terms) and ``query_facts`` hold one row per
-    pair; work is vectorised over pairs, Python only formats the reasons that fired.
+    ``query_heavy`` (the queries' ``heaviest`` terms) holds one row per pair; work is
+    vectorised over pairs, Python only formats the reasons that fired.
     """
     # Only these candidates' heaviest terms: a row's are its own, so no need for the whole side's.
-    cand_heavy = heaviest_terms(model.sides[other_kind(query_kind)].matrix[cand_rows])
-    evidence = gather(model, query_kind, query_heavy, query_facts, cand_heavy, cand_rows, now)
+    cand_heavy = heaviest_rows(model.sides[other_kind(query_kind)].matrix, cand_rows)
+    evidence = gather(model, query_kind, query_heavy, query_facts, query_rows, cand_heavy, cand_rows, now)
     book = ReasonBook(model, now)
     heads, tails = book.heads(evidence), book.tails(evidence)
     return [[*heads[t], *tails[c]]

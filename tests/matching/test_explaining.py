@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from conftest import NOW, challenge, solution
 
 from app.matching import Reason, fit, rank_challenges_for_solution, rank_solutions_for_challenge, reasons, top_k_all
-from app.matching.evidence import CANDIDATE_TERMS, distinct_rows, heaviest_terms
+from app.matching.evidence import CANDIDATE_TERMS, distinct_rows, heaviest_rows, heaviest_terms
 from app.matching.model import heaviest
 from app.matching.ranking import _dense_product
 from app.matching.reasons import shared_terms
@@ -114,6 +114,18 @@ def test_heaviest_terms_equal_the_plain_definition(limit):
     fast, plain = heaviest_terms(matrix, limit, rows_per_pass=17), heaviest(matrix, limit)
     for attribute in ("indptr", "indices", "data"):
         assert np.array_equal(getattr(fast, attribute), getattr(plain, attribute))
+
+
+def test_heaviest_rows_equal_the_heaviest_terms_of_those_rows():
+    rng = np.random.default_rng(2)
+    matrix = sp.random(60, 400, density=0.3, format="csr", random_state=rng, dtype=np.float32)
+    matrix.data = np.round(matrix.data * 4).astype(np.float32) / 4
+    unsorted = matrix.copy()
+    unsorted.indices[:2] = unsorted.indices[:2][::-1].copy()  # row 0 out of column order
+    rows = np.array([5, 0, 5, 59, 3])
+    for source in (matrix, unsorted):
+        got, expected = heaviest_rows(source, rows, 20), heaviest(source[rows], 20)
+        assert (got != expected).nnz == 0 and got.shape == expected.shape
 
 
 @pytest.mark.parametrize("shape", [(64, 500), (1, 500), (0, 500), (5, 0)])
