@@ -12,7 +12,6 @@ from typing import TypeVar
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse import _sparsetools  # the routines behind scipy's sparse product (pinned version)
 
 from app.matching.evidence import Evidence, gather, heaviest_terms
 from app.matching.feedback import adjust_query, hidden_rows, similar_reasons
@@ -42,6 +41,10 @@ BLOCK_ROWS = 64
 # Largest product (query rows x candidates) computed without scipy's counting pass: room for
 # every entry is made up front (8 bytes each).
 DIRECT_PRODUCT_MAX = 1 << 24
+try:  # the routines behind scipy's own sparse product; private, so the public product stands in
+    from scipy.sparse._sparsetools import csr_matmat, csr_todense
+except ImportError:  # pragma: no cover (another scipy version)
+    csr_matmat = csr_todense = None
 # Threads scoring blocks of a rebuild (our servers have 2 cores).
 WORKERS = 2
 T = TypeVar("T")
@@ -308,16 +311,16 @@ def _dense_product(queries: sp.spmatrix, postings: sp.spmatrix) -> np.ndarray:
     n_rows, n_columns = queries.shape[0], postings.shape[1]
     arrays = (queries.indptr, queries.indices, postings.indptr, postings.indices) \
         if queries.format == postings.format == "csr" else ()
-    if not arrays or n_rows * n_columns > DIRECT_PRODUCT_MAX or queries.dtype != postings.dtype \
-            or any(a.dtype != np.int32 for a in arrays):
+    if csr_matmat is None or not arrays or n_rows * n_columns > DIRECT_PRODUCT_MAX \
+            or queries.dtype != postings.dtype or any(a.dtype != np.int32 for a in arrays):
         return (queries @ postings).toarray()
     indptr = np.empty(n_rows + 1, dtype=np.int32)
     indices = np.empty(n_rows * n_columns, dtype=np.int32)
     data = np.empty(n_rows * n_columns, dtype=queries.dtype)
-    _sparsetools.csr_matmat(n_rows, n_columns, queries.indptr, queries.indices, queries.data,
-                            postings.indptr, postings.indices, postings.data, indptr, indices, data)
+    csr_matmat(n_rows, n_columns, queries.indptr, queries.indices, queries.data,
+               postings.indptr, postings.indices, postings.data, indptr, indices, data)
     dense = np.zeros((n_rows, n_columns), dtype=queries.dtype)
-    _sparsetools.csr_todense(n_rows, n_columns, indptr, indices, data, dense)
+    csr_todense(n_rows, n_columns, indptr, indices, data, dense)
     return dense
 
 
