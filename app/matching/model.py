@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ from app.matching import passages
 from app.matching.passages import Passages
 from app.matching.records import CHALLENGE, SOLUTION, Item, ItemId, Kind, id_sort_key
 from app.matching.signals import Codebooks, Facts
+from app.matching.sparse_util import postings
 from app.matching.text import TextSettings
 from app.matching.vocab import Vocabulary, fit_counts, transform_counts
 
@@ -45,39 +45,20 @@ class Side:
         order = sorted(range(len(self.ids)), key=lambda r: id_sort_key(self.ids[r]))
         self.id_rank = np.empty(len(self.ids), dtype=np.int64)
         self.id_rank[order] = np.arange(len(self.ids))
-        self._postings = self._heaviest = None  # derived from the matrix, rebuilt on demand
+        self._postings = None  # derived from the matrix, rebuilt on demand
 
     @property
     def postings(self) -> sp.csr_matrix:
         """Term x item matrix (an inverted index): one query's products touch only its terms."""
-        postings = getattr(self, "_postings", None)
-        if postings is None:
-            with _DERIVE_LOCK:
-                postings = getattr(self, "_postings", None)
-                if postings is None:
-                    postings = self._postings = self.matrix.T.tocsr()
-        return postings
-
-    @property
-    def heaviest(self) -> sp.csr_matrix:
-        """Each item's heaviest terms only: where reasons look for shared terms."""
-        heavy = getattr(self, "_heaviest", None)
-        if heavy is None:
-            with _DERIVE_LOCK:
-                heavy = getattr(self, "_heaviest", None)
-                if heavy is None:
-                    heavy = self._heaviest = heaviest(self.matrix)
-        return heavy
+        return postings(self)
 
     def __getstate__(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._postings = self._heaviest = None
+        self._postings = None
 
-
-_DERIVE_LOCK = threading.Lock()
 # Shared terms are looked for among the heaviest REASON_TERMS terms of each text: a term
 # among a pair's top contributions is almost always among both texts' heaviest, and this
 # bounds the work per pair (a rebuild explains millions of pairs).

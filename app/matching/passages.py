@@ -16,7 +16,6 @@ a plateau rather than on a tuned peak.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -24,6 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from app.matching.records import Item
+from app.matching.sparse_util import postings, widen
 from app.matching.text import MAX_FIELD_CHARS, TextSettings
 
 # Paragraphs are separated by blank lines (as in Markdown).
@@ -33,8 +33,6 @@ PASSAGE_FIELDS = ("summary", "description", "outcomes")
 # Many short paragraphs (a list of 300 references) would multiply the work per pair:
 # consecutive passages are merged down to at most this many per item.
 MAX_PASSAGES = 16
-
-_LOCK = threading.Lock()
 
 
 @dataclass
@@ -59,13 +57,7 @@ class Passages:
     @property
     def postings(self) -> sp.csr_matrix:
         """Term x passage matrix, so that products touch only a query's terms."""
-        postings = getattr(self, "_postings", None)
-        if postings is None:
-            with _LOCK:
-                postings = getattr(self, "_postings", None)
-                if postings is None:
-                    postings = self._postings = self.matrix.T.tocsr()
-        return postings
+        return postings(self)
 
     @property
     def groups(self) -> tuple[np.ndarray, np.ndarray]:
@@ -93,7 +85,7 @@ class Passages:
     def append(self, other: Passages, offset: int) -> Passages:
         """These passages followed by ``other``'s, whose owners are shifted by ``offset``."""
         width = max(self.matrix.shape[1], other.matrix.shape[1])
-        matrix = sp.vstack([_widen(self.matrix, width), _widen(other.matrix, width)], format="csr")
+        matrix = sp.vstack([widen(self.matrix, width), widen(other.matrix, width)], format="csr")
         return Passages(matrix, np.concatenate([self.owner, other.owner + offset]))
 
     def __getstate__(self) -> dict:
@@ -174,9 +166,3 @@ def _passages(item: Item, min_words: int) -> list[str]:
 
 def _words(text: str) -> int:
     return len(text.split())
-
-
-def _widen(matrix: sp.csr_matrix, width: int) -> sp.csr_matrix:
-    if matrix.shape[1] == width:
-        return matrix
-    return sp.csr_matrix((matrix.data, matrix.indices, matrix.indptr), shape=(matrix.shape[0], width))

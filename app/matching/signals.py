@@ -10,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from app.matching.records import CHALLENGE, Item, Kind
+from app.matching.sparse_util import widen
 
 # Bonus of each signal when it fires. A pair's text score is multiplied by
 # (1 + sum of fired bonuses) / (1 + SIGNAL_TOTAL): a missing fact costs nothing relative to
@@ -186,7 +187,7 @@ def pair_multiplier(query: Facts, query_kind: Kind, cand: Facts, now: float) -> 
 def _mark_shared(code: np.ndarray, query: sp.csr_matrix, cand: sp.csr_matrix, bits) -> None:
     """OR ``bits(count of shared labels)`` into ``code`` at the pairs that share a label."""
     width = max(query.shape[1], cand.shape[1])
-    product = (_widen(query, width) @ _widen(cand, width).T).tocsr()
+    product = (widen(query, width) @ widen(cand, width).T).tocsr()
     rows = np.repeat(np.arange(product.shape[0]), np.diff(product.indptr))
     code[rows, product.indices] |= bits(product.data)
 
@@ -211,7 +212,7 @@ def _is_open(deadlines: np.ndarray, now: float) -> np.ndarray:
 
 def _shared(query: sp.csr_matrix, cand: sp.csr_matrix) -> np.ndarray:
     width = max(query.shape[1], cand.shape[1])
-    product = _widen(query, width) @ _widen(cand, width).T
+    product = widen(query, width) @ widen(cand, width).T
     return product.toarray()
 
 
@@ -224,15 +225,9 @@ def _indicator(code_lists: Iterable[list[int]]) -> sp.csr_matrix:
     return sp.csr_matrix((data, indices, indptr), shape=(len(rows), width))
 
 
-def _widen(matrix: sp.csr_matrix, width: int) -> sp.csr_matrix:
-    if matrix.shape[1] == width:
-        return matrix
-    return sp.csr_matrix((matrix.data, matrix.indices, matrix.indptr), shape=(matrix.shape[0], width))
-
-
 def _vstack(top: sp.csr_matrix, bottom: sp.csr_matrix) -> sp.csr_matrix:
     width = max(top.shape[1], bottom.shape[1])
-    return sp.vstack([_widen(top, width), _widen(bottom, width)], format="csr")
+    return sp.vstack([widen(top, width), widen(bottom, width)], format="csr")
 
 
 def _city_code(item: Item, cities: Codebook, grow: bool) -> int:

@@ -84,9 +84,12 @@ def fit_counts(items: Sequence[Item], settings: TextSettings) -> tuple[sp.csr_ma
     counts = [_csr(o_docs[o_codes >= 0], o_codes[o_codes >= 0], o_weights[o_codes >= 0],
                    len(items), len(stems) if keys is None else len(keys))
               for o_codes, o_docs, o_weights, keys in orders]
-    del orders[0]
+    keys = [o_keys for *_, o_keys in orders[1:]]
+    # The token stream (a few hundred MB at 100k items) is not needed any more: letting it go
+    # here keeps it out of the fit's peak memory.
+    del orders, codes, docs, weights
     keep = [_df_keep(matrix, settings, len(items)) for matrix in counts]
-    vocabulary, full = _compact(stems, [keys for *_, keys in orders], keep)
+    vocabulary, full = _compact(stems, keys, keep)
     return _select(counts, full, len(items), vocabulary.size), vocabulary
 
 
