@@ -1,6 +1,6 @@
 """Speed and memory of the matching engine on a synthetic corpus of realistic shape.
 
-Usage: python bench/matching_speed.py --solutions N --challenges M [--reasons]
+Usage: python bench/matching_speed.py --solutions N --challenges M [--reasons] [--paragraphs]
 Prints one JSON line: rebuild_s (fit + every top-20 list both ways; with --reasons the
 matches also carry their reasons, as the app stores them),
 one_item_ms_median / one_item_ms_p95 (one new challenge against all solutions) and
@@ -9,6 +9,9 @@ one_item_cpu_ms_median) and the load average, since wall time on a shared machin
 more about the neighbours than about the engine. fit_s / fit_cpu_s: the fit alone (the
 rest of the rebuild is scoring and, with --reasons, explaining). A large fit tokenises half the items in a
 forked child: its CPU time and peak memory are child_cpu_s and child_peak_rss_mb.
+With --paragraphs each text is written as paragraphs of about PARAGRAPH_WORDS words (blank
+lines between), as real profiles are: then passage evidence (app/matching/passages.py) has
+work to do, which a corpus of one-paragraph texts never gives it; "passages" counts them.
 """
 
 from __future__ import annotations
@@ -37,14 +40,16 @@ NOW = datetime(2025, 1, 1, tzinfo=UTC)
 SECTORS = ("Mobility & transport", "Energy", "Water", "Health", "Public safety", "Waste",
            "Education", "Housing", "Digital government", "Environment")
 COUNTRIES = ("FR", "DE", "ES", "IT", "NL", "PL", "SE", "PT", "BE", "AT")
+PARAGRAPH_WORDS = 100
 FUNCTION_WORDS = "the of and to in a for is that with on as by this are be from at or an".split()
 
 
 class Corpus:
     """Random texts whose word frequencies follow Zipf's law, with topical clusters."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, paragraphs: bool = False) -> None:
         self.rng = np.random.default_rng(seed)
+        self.paragraphs = paragraphs
         codes = self.rng.integers(97, 123, size=(VOCABULARY * 2, 10), dtype=np.uint8)
         lengths = self.rng.integers(3, 11, size=VOCABULARY * 2)
         words = {row[:n].tobytes().decode() for row, n in zip(codes, lengths, strict=True)}
@@ -60,7 +65,9 @@ class Corpus:
         topic = rng.integers(len(FUNCTION_WORDS), len(self.words) - 200, size=20)
         general = rng.choice(self.words, size=int(length * 0.8), p=self.weights)
         topical = self.words[rng.choice(topic, size=length - len(general))]
-        text = " ".join(rng.permutation(np.concatenate([general, topical])))
+        words = rng.permutation(np.concatenate([general, topical]))
+        step = PARAGRAPH_WORDS if self.paragraphs else len(words)
+        text = "\n\n".join(" ".join(words[i : i + step]) for i in range(0, len(words), step))
         return Item(
             id=item_id, kind=kind, title=" ".join(self.words[rng.choice(topic, 4)]),
             description=text, sectors=(SECTORS[int(rng.integers(len(SECTORS)))],),
@@ -77,8 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--solutions", type=int, required=True)
     parser.add_argument("--challenges", type=int, required=True)
     parser.add_argument("--reasons", action="store_true", help="explain every stored pair too")
+    parser.add_argument("--paragraphs", action="store_true", help="texts in paragraphs of ~100 words")
     args = parser.parse_args(argv)
-    corpus = Corpus(SEED)
+    corpus = Corpus(SEED, args.paragraphs)
     solutions = [corpus.item(i, SOLUTION) for i in range(args.solutions)]
     challenges = [corpus.item(10**9 + i, CHALLENGE) for i in range(args.challenges)]
     new_items = [corpus.item(2 * 10**9 + i, CHALLENGE) for i in range(TRIES)]
@@ -98,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({
         "solutions": args.solutions, "challenges": args.challenges, "matches": matches,
-        "reasons": args.reasons,
+        "reasons": args.reasons, "paragraphs": args.paragraphs,
+        "passages": sum(len(side.passages) for side in model.sides.values()),
         "rebuild_s": round(rebuild, 2), "one_item_ms_median": round(float(np.median(timings)), 2),
         "one_item_ms_p95": round(float(np.percentile(timings, 95)), 2), "peak_rss_mb": round(peak),
         "child_peak_rss_mb": round(child_peak), "child_cpu_s": round(child_cpu, 2),

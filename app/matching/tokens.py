@@ -27,17 +27,19 @@ _FORKED_ITEMS: Sequence[Item] = ()  # handed to the forked child through memory,
 def token_codes(lexicon: Lexicon, items: Sequence[Item], settings: TextSettings) -> tuple[np.ndarray, np.ndarray]:
     """Codes of every field of every item, each field followed by BREAK, and each field's length.
 
-    A growing lexicon (fitting) over at least PARALLEL_MIN_ITEMS items splits the work
-    with a child process when the platform can fork.
+    At least PARALLEL_MIN_ITEMS items split the work with a child process when the platform
+    can fork (a fit's items, and the passages of a large fit).
     """
-    if not lexicon.grow or len(items) < max(PARALLEL_MIN_ITEMS, 2) or not _can_fork():
+    if len(items) < max(PARALLEL_MIN_ITEMS, 2) or not _can_fork():
         return _codes(lexicon, items, settings)
     global _FORKED_ITEMS
     half = len(items) // 2
     _FORKED_ITEMS = items
+    # A fixed lexicon is copied into the child by the fork: its codes need no renumbering.
+    fixed = None if lexicon.grow else lexicon.stems
     try:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            future = pool.submit(_child_codes, half, len(items), settings)
+            future = pool.submit(_child_codes, half, len(items), settings, fixed)
             first = _codes(lexicon, items[:half], settings)
             second_codes, second_lengths, second_stems = future.result()
     except (OSError, RuntimeError):  # no child process after all (BrokenProcessPool...): one pass here
@@ -45,16 +47,19 @@ def token_codes(lexicon: Lexicon, items: Sequence[Item], settings: TextSettings)
         return _codes(lexicon, items, settings)
     finally:
         _FORKED_ITEMS = ()
-    renumber = np.array([lexicon.adopt(stem) for stem in second_stems], dtype=np.int64)
-    known = second_codes >= 0
-    second_codes[known] = renumber[second_codes[known]]
+    if lexicon.grow:
+        renumber = np.array([lexicon.adopt(stem) for stem in second_stems], dtype=np.int64)
+        known = second_codes >= 0
+        second_codes[known] = renumber[second_codes[known]]
     return np.concatenate([first[0], second_codes]), np.concatenate([first[1], second_lengths])
 
 
-def _child_codes(start: int, stop: int, settings: TextSettings) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    stems: dict[str, int] = {}
-    codes, lengths = _codes(Lexicon(stems, grow=True), _FORKED_ITEMS[start:stop], settings)
-    return codes, lengths, list(stems)
+def _child_codes(
+    start: int, stop: int, settings: TextSettings, fixed: dict[str, int] | None,
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    stems: dict[str, int] = {} if fixed is None else fixed
+    codes, lengths = _codes(Lexicon(stems, grow=fixed is None), _FORKED_ITEMS[start:stop], settings)
+    return codes, lengths, list(stems) if fixed is None else []
 
 
 def _codes(lexicon: Lexicon, items: Sequence[Item], settings: TextSettings) -> tuple[np.ndarray, np.ndarray]:

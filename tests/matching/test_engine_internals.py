@@ -202,6 +202,22 @@ def test_fit_tokenised_in_two_processes_equals_one_pass(monkeypatch):
         assert (forked.sides[kind].matrix != serial.sides[kind].matrix).nnz == 0
 
 
+def test_transforming_in_two_processes_equals_one_pass(monkeypatch):
+    challenges, solutions = _random_corpus(13, 40, 60)
+    model = fit(challenges, solutions)
+    later = [*_random_corpus(14, 10, 10)[1], solution(6000, "zebra crossing bus fleet. never seen words")]
+    serial = transform_counts(model.vocab, later, DEFAULT_SETTINGS)
+    monkeypatch.setattr(tokens, "PARALLEL_MIN_ITEMS", 2)
+    here = []
+    monkeypatch.setattr(tokens, "_codes", lambda lexicon, items, settings: here.append(len(items))
+                        or _serial_codes(lexicon, items, settings))
+    stems_before = dict(model.vocab.stems)
+    forked = transform_counts(model.vocab, later, DEFAULT_SETTINGS)
+    assert here == [len(later) // 2]
+    assert (forked != serial).nnz == 0 and forked.nnz > 0
+    assert model.vocab.stems == stems_before  # a fitted vocabulary never grows
+
+
 def test_fit_falls_back_to_one_pass_when_no_child_process_can_start(monkeypatch):
     challenges, solutions = _random_corpus(12, 30, 30)
     serial = fit(challenges, solutions)
