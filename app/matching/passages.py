@@ -4,8 +4,10 @@ A solution profile often lists several past projects or products, a paragraph ea
 challenge that fits one of them closely should find that firm even though the other
 paragraphs dilute the profile as a whole (Callan 1994: document plus best-passage evidence).
 A pair's text score is therefore ``(1 - w) * cos(whole, whole) + w * best``, where ``best``
-is the highest cosine between one text as a whole and any part of the other, either way
-round (so ``best >= cos``). Items of a single passage cost nothing.
+is the highest cosine between the challenge as a whole and the solution as a whole or any
+of its parts (so ``best >= cos``). Only solutions are cut into parts: a challenge states one
+problem, and cutting both sides would multiply the work again for little. Solutions of a
+single passage cost nothing.
 
 Measured on SBIR 2015 (bench/ranking_quality.py): nDCG@10 ranking solutions for a challenge
 0.6899 -> 0.6940, the other way 0.7428 -> 0.7431. Every weight from 0.05 to 0.25 and minimum
@@ -22,12 +24,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
-from app.matching.records import Item
+from app.matching.records import SOLUTION, Item
 from app.matching.sparse_util import postings, widen
 from app.matching.text import MAX_FIELD_CHARS, TextSettings
 
 # Paragraphs are separated by blank lines (as in Markdown).
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+# Only these items are cut into passages (see above).
+PASSAGE_KINDS = (SOLUTION,)
 # Text fields split into passages; title and tags describe the whole item and go with each.
 PASSAGE_FIELDS = ("summary", "description", "outcomes")
 # Many short paragraphs (a list of 300 references) would multiply the work per pair:
@@ -99,10 +103,12 @@ class Passages:
 
 
 def split(items: Sequence[Item], settings: TextSettings) -> tuple[list[Item], np.ndarray]:
-    """Passage records of the items that have two or more passages, and each one's owner."""
+    """Passage records of the solutions that have two or more passages, and each one's owner."""
     parts: list[Item] = []
     owners: list[int] = []
     for position, item in enumerate(items):
+        if item.kind not in PASSAGE_KINDS:
+            continue
         texts = _passages(item, settings.min_passage_words)
         if len(texts) > 1:
             parts.extend(replace(item, summary="", description=text, outcomes="") for text in texts)

@@ -42,6 +42,12 @@ def _profile_corpus(seed: int):
     return challenges, solutions
 
 
+def test_only_solutions_are_cut_into_passages():
+    text = "\n\n".join(" ".join([word] * 90) for word in ("pump", "leak", "tram"))
+    parts, owners = split([challenge(1, text), solution(2, text)], DEFAULT_SETTINGS)
+    assert owners.tolist() == [1, 1, 1] and {p.kind for p in parts} == {"solution"}
+
+
 def test_short_paragraphs_join_the_next_one_and_single_texts_have_no_passages():
     long_a, long_b = " ".join(["pump"] * 90), " ".join(["leak"] * 90)
     items = [
@@ -84,7 +90,7 @@ def test_top_k_all_one_item_and_the_score_matrix_agree_with_passages(monkeypatch
     monkeypatch.setattr(ranking, "BLOCK_ROWS", block_rows)
     challenges, solutions = _profile_corpus(5)
     model = fit(challenges, solutions)
-    assert len(model.sides["challenge"].passages) and len(model.sides["solution"].passages)
+    assert len(model.sides["solution"].passages) and not len(model.sides["challenge"].passages)
     scores = np.rint(score_matrix(model, NOW) * SCALE).astype(np.int64)
     plain = np.rint(score_matrix(fit(challenges, solutions, NO_PASSAGES), NOW) * SCALE).astype(np.int64)
     assert (scores >= plain - 1).all() and (scores > plain + 1).any()
