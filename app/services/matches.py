@@ -1,13 +1,16 @@
 """Recommendations in the app: full rebuilds, one-item refreshes, ranked lists, feedback, look-alikes."""
 from __future__ import annotations
 
+import json
 import logging
+from array import array
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select
+import numpy as np
+from sqlalchemy import JSON, Text, bindparam, cast, delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
@@ -63,25 +66,30 @@ def org_feedback(session: Session, org_id: int) -> dict[str, Feedback]:
 
 
 def rebuild(session: Session, progress: RebuildProgress | None = None, now: datetime | None = None) -> RebuildReport:
-    """Refit the model on every challenge and solution and replace all stored matches."""
+    """Refit the model on every challenge and solution and replace all stored matches.
+
+    The engine's matches are gathered into compact arrays (ids, score, an index into the distinct
+    serialised reason lists) rather than objects, and stored with Core inserts in batches: a few
+    bytes per pair instead of an ORM object and a list of dicts. One transaction: the old matches
+    are deleted, the model saved and the new matches inserted before a single commit.
+    """
     progress = progress or RebuildProgress()
     started = utcnow()
     challenges = list(session.scalars(select(Challenge).order_by(Challenge.id)))
     solutions = list(session.scalars(select(Solution).order_by(Solution.id)))
     model = fit([challenge_item(c) for c in challenges], [solution_item(s) for s in solutions])
     feedback_by_org = _all_feedback(session)
-    pairs = _collect(top_k_all(model, TOP_K, now, feedback_by_org))
+    pairs = _StoredPairs.gather(top_k_all(model, TOP_K, now, feedback_by_org))
     progress.start(len(pairs))
     session.execute(delete(Match))
     match_store.save_model(session, model, len(challenges), len(solutions))
-    rows = _rows(pairs, model.version)
-    for start in range(0, len(rows), INSERT_BATCH):
-        session.add_all(rows[start:start + INSERT_BATCH])
-        session.flush()
-        progress.advance(len(rows[start:start + INSERT_BATCH]))
+    statement = insert(Match.__table__).values(reasons=_reasons_param(session))
+    for batch in pairs.batches(model.version, INSERT_BATCH):
+        session.execute(statement, batch)
+        progress.advance(len(batch))
     session.commit()
     seconds = (utcnow() - started).total_seconds()
-    return RebuildReport(len(challenges), len(solutions), len(rows), model.version, seconds)
+    return RebuildReport(len(challenges), len(solutions), len(pairs), model.version, seconds)
 
 
 def _all_feedback(session: Session) -> dict[int, Feedback]:
@@ -97,34 +105,95 @@ def _all_feedback(session: Session) -> dict[int, Feedback]:
     return result
 
 
-def _collect(matches) -> dict[tuple[int, int], EngineMatch]:
-    """One entry per pair (a pair may come from both directions: keep the higher score)."""
-    pairs: dict[tuple[int, int], EngineMatch] = {}
-    for match in matches:
-        key = (match.challenge_id, match.solution_id)
-        if key not in pairs or match.score > pairs[key].score:
-            pairs[key] = match
-    return pairs
+class _StoredPairs:
+    """Every pair to store, as parallel arrays sorted by (challenge id, solution id).
+
+    Rows are what the former ORM path stored: one per pair (from both directions the higher
+    score wins, the first seen on a tie, with its reasons); ``rank_for_challenge`` is the pair's
+    place among the challenge's pairs by score then solution id, if within the top ``TOP_K``
+    (``rank_for_solution`` likewise), 0 standing for none. Reasons are kept once per distinct
+    list, already serialised as the JSON column would (``json.dumps`` of ``reasons_json``).
+    """
+
+    def __init__(self, challenge_ids, solution_ids, scores, reason_index, reason_texts: list[str]) -> None:
+        keep = _first_per_pair(challenge_ids, solution_ids, scores)
+        self.challenge_ids = challenge_ids[keep]
+        self.solution_ids = solution_ids[keep]
+        self.scores = scores[keep]
+        self.reason_index = reason_index[keep]
+        self.reason_texts = reason_texts
+        self.rank_for_challenge = _ranks(self.challenge_ids, self.solution_ids, self.scores)
+        self.rank_for_solution = _ranks(self.solution_ids, self.challenge_ids, self.scores)
+
+    @classmethod
+    def gather(cls, matches: Iterable[EngineMatch]) -> _StoredPairs:
+        challenge_ids, solution_ids, scores, reason_index = array("q"), array("q"), array("d"), array("q")
+        fragments: dict[tuple[str, str], str] = {}
+        texts: dict[str, int] = {}
+        for match in matches:
+            parts = []
+            for reason in match.reasons:
+                key = (reason.kind, reason.text)
+                part = fragments.get(key)
+                if part is None:
+                    part = fragments[key] = json.dumps({"kind": reason.kind, "text": reason.text})
+                parts.append(part)
+            text = "[" + ", ".join(parts) + "]"
+            challenge_ids.append(match.challenge_id)
+            solution_ids.append(match.solution_id)
+            scores.append(match.score)
+            reason_index.append(texts.setdefault(text, len(texts)))
+        return cls(np.frombuffer(challenge_ids, np.int64), np.frombuffer(solution_ids, np.int64),
+                   np.frombuffer(scores, np.float64), np.frombuffer(reason_index, np.int64), list(texts))
+
+    def __len__(self) -> int:
+        return len(self.challenge_ids)
+
+    def batches(self, version: str, size: int) -> Iterator[list[dict]]:
+        """Insert parameters, ``size`` rows at a time (``reasons_json`` is the serialised reasons)."""
+        texts = self.reason_texts
+        for start in range(0, len(self), size):
+            end = start + size
+            yield [
+                {"challenge_id": c, "solution_id": s, "score": score, "rank_for_challenge": by_c or None,
+                 "rank_for_solution": by_s or None, "reasons_json": texts[r], "model_version": version}
+                for c, s, score, by_c, by_s, r in zip(
+                    self.challenge_ids[start:end].tolist(), self.solution_ids[start:end].tolist(),
+                    self.scores[start:end].tolist(), self.rank_for_challenge[start:end].tolist(),
+                    self.rank_for_solution[start:end].tolist(), self.reason_index[start:end].tolist(),
+                    strict=True)
+            ]
 
 
-def _ranks(pairs, side: int) -> dict[tuple[int, int], int]:
-    groups: dict[int, list] = defaultdict(list)
-    for key, match in pairs.items():
-        groups[key[side]].append((-match.score, key[1 - side], key))
-    ranks = {}
-    for entries in groups.values():
-        for rank, (_, _, key) in enumerate(sorted(entries)[:TOP_K], start=1):
-            ranks[key] = rank
+def _first_per_pair(challenge_ids: np.ndarray, solution_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Positions of the match kept for each pair, in (challenge, solution) order: the highest
+    score, the first seen among equals (np.lexsort is stable)."""
+    order = np.lexsort((-scores, solution_ids, challenge_ids))
+    c, s = challenge_ids[order], solution_ids[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (c[1:] != c[:-1]) | (s[1:] != s[:-1])
+    return order[first]
+
+
+def _ranks(own_ids: np.ndarray, other_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Each pair's 1-based place among its ``own_ids`` item's pairs (by score, then the other
+    id), 0 beyond ``TOP_K``."""
+    order = np.lexsort((other_ids, -scores, own_ids))
+    grouped = own_ids[order]
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = grouped[1:] != grouped[:-1]
+    start_of = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
+    place = np.arange(len(order)) - start_of + 1
+    ranks = np.zeros(len(order), dtype=np.int64)
+    ranks[order] = np.where(place <= TOP_K, place, 0)
     return ranks
 
 
-def _rows(pairs: dict[tuple[int, int], EngineMatch], version: str) -> list[Match]:
-    by_challenge, by_solution = _ranks(pairs, 0), _ranks(pairs, 1)
-    return [
-        Match(challenge_id=c, solution_id=s, score=m.score, rank_for_challenge=by_challenge.get((c, s)),
-              rank_for_solution=by_solution.get((c, s)), reasons=reasons_json(m), model_version=version)
-        for (c, s), m in sorted(pairs.items())
-    ]
+def _reasons_param(session: Session):
+    """The reasons come already serialised: bound as text (SQLite stores JSON as text), cast
+    to JSON on PostgreSQL, so the column gets the same value the JSON type would have written."""
+    param = bindparam("reasons_json", type_=Text)
+    return cast(param, JSON) if session.get_bind().dialect.name == "postgresql" else param
 
 
 def reasons_json(match: EngineMatch) -> list[dict]:

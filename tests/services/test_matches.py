@@ -145,3 +145,70 @@ def test_dashboard_lists_each_challenge_once_with_the_other_solutions_that_fit(d
     assert best.score == max(m.score for m in pairs.items if m.challenge_id == leak.id)
     also = match_lists.also_fits(db, innovator.id, grouped.items, match_lists.MatchFilters())
     assert [s.id for s in also[best.id]] == [({sensor.id, second.id} - {best.solution_id}).pop()]
+
+
+def _wider_corpus(make):
+    """Four challenges and five solutions on overlapping topics: with top lists of two, some
+    pairs are in both lists and some only in one side's."""
+    buyer = make.buyer(email="wide@city.example")
+    innovator = make.innovator(email="wide@inno.example")
+    topics = ["water leaks in pipes", "electric bus charging at the depot", "street lighting energy use",
+              "waste collection routes", "air quality sensors near schools"]
+    made = [make.challenge(buyer, title=f"Challenge on {topic}", sector="water",
+                           problem_statement=f"We need help with {topic} and {topics[(i + 1) % 5]}.")
+            for i, topic in enumerate(topics[:4])]
+    solutions = [make.solution(innovator, title=f"Product for {topic}", sectors=["water"], trl=7,
+                               description=f"Tools for {topic}, also {topics[(i + 2) % 5]}.")
+                 for i, topic in enumerate(topics)]
+    return buyer, made, solutions
+
+
+def _plain_rows(found, k):
+    """The stored rows by definition: one per pair (higher score wins, the first seen on a tie),
+    ranks = place among the pair's challenge's (solution's) pairs by score then other id, top k."""
+    best = {}
+    for m in found:
+        key = (m.challenge_id, m.solution_id)
+        if key not in best or m.score > best[key].score:
+            best[key] = m
+    ranks = {0: {}, 1: {}}
+    for side in (0, 1):
+        groups = {}
+        for key, m in best.items():
+            groups.setdefault(key[side], []).append((-m.score, key[1 - side], key))
+        for entries in groups.values():
+            for place, (_, _, key) in enumerate(sorted(entries)[:k], start=1):
+                ranks[side][key] = place
+    return {key: (m.score, ranks[0].get(key), ranks[1].get(key),
+                  [{"kind": r.kind, "text": r.text} for r in m.reasons])
+            for key, m in best.items()}
+
+
+@pytest.mark.parametrize("with_feedback", [False, True])
+def test_rebuild_stores_exactly_the_rows_defined_by_the_engine_output(db, make, monkeypatch, with_feedback):
+    buyer, made, solutions = _wider_corpus(make)
+    if with_feedback:
+        match_lists.record_feedback(db, buyer.id, made[0].id, solutions[4].id, "relevant")
+    monkeypatch.setattr(matches, "TOP_K", 2)
+    found = []
+    engine_top_k_all = matches.top_k_all
+
+    def recording(*args, **kwargs):
+        found.extend(engine_top_k_all(*args, **kwargs))
+        return iter(found)
+
+    monkeypatch.setattr(matches, "top_k_all", recording)
+    progressed = []
+    report = matches.rebuild(db, matches.RebuildProgress(lambda total: progressed.append(("start", total)),
+                                                          lambda n: progressed.append(n)))
+    expected = _plain_rows(found, 2)
+    stored = {(m.challenge_id, m.solution_id): (m.score, m.rank_for_challenge, m.rank_for_solution, m.reasons)
+              for m in db.scalars(select(Match))}
+    assert stored == expected
+    assert report.matches == len(expected) == progressed[0][1] == sum(progressed[1:])
+    assert {m.model_version for m in db.scalars(select(Match))} == {report.model_version}
+    # The corpus does exercise both cases: pairs listed both ways, and pairs in one list only.
+    pairs = [(m.challenge_id, m.solution_id) for m in found]
+    assert len(set(pairs)) < len(pairs)
+    assert any(r[1] is None for r in expected.values()) and any(r[2] is None for r in expected.values())
+    assert any(r[3] for r in expected.values())
