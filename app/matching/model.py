@@ -22,6 +22,8 @@ from app.matching.vocab import Vocabulary, fit_counts, transform_counts
 
 FORMAT = "civimatch-matching/3"
 DEFAULT_SETTINGS = TextSettings()
+# Passages transformed at a time (each chunk large enough to be tokenised in two processes).
+PASSAGE_CHUNK = 50_000
 
 
 @dataclass
@@ -114,7 +116,10 @@ class MatchModel:
         parts, owners = passages.split(items, self.settings)
         if not parts or not self.vocab.size:
             return Passages.empty(self.vocab.size)
-        return Passages(self.transform(parts), owners)
+        # In chunks: the token stream of 200,000 passages at once would set the fit's peak memory.
+        chunks = [self.transform(parts[start : start + PASSAGE_CHUNK])
+                  for start in range(0, len(parts), PASSAGE_CHUNK)]
+        return Passages(chunks[0] if len(chunks) == 1 else sp.vstack(chunks, format="csr"), owners)
 
     def add_items(self, items: Sequence[Item]) -> None:
         """Add new items or replace edited ones (same id) without refitting the vocabulary.

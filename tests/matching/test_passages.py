@@ -128,3 +128,14 @@ def test_passage_settings_are_part_of_the_model_version():
     challenges, solutions = _profile_corpus(9)
     assert fit(challenges, solutions).version != \
         fit(challenges, solutions, TextSettings(passage_weight=0.2)).version
+
+
+def test_passages_transformed_in_chunks_equal_one_pass(monkeypatch):
+    from app.matching import model as model_module
+
+    challenges, solutions = _profile_corpus(10)
+    whole = fit(challenges, solutions)
+    monkeypatch.setattr(model_module, "PASSAGE_CHUNK", 3)
+    chunked = fit(challenges, solutions)
+    one, many = whole.sides["solution"].passages, chunked.sides["solution"].passages
+    assert len(one) > 3 and (one.matrix != many.matrix).nnz == 0 and (one.owner == many.owner).all()
