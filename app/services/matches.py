@@ -136,7 +136,7 @@ class _StoredPairs:
                 key = (reason.kind, reason.text)
                 part = fragments.get(key)
                 if part is None:
-                    part = fragments[key] = json.dumps({"kind": reason.kind, "text": reason.text})
+                    part = fragments[key] = json.dumps(reason_entry(reason))
                 parts.append(part)
             text = "[" + ", ".join(parts) + "]"
             challenge_ids.append(match.challenge_id)
@@ -196,8 +196,13 @@ def _reasons_param(session: Session):
     return cast(param, JSON) if session.get_bind().dialect.name == "postgresql" else param
 
 
+def reason_entry(reason) -> dict:
+    """How one reason is stored in a match's ``reasons`` JSON list."""
+    return {"kind": reason.kind, "text": reason.text}
+
+
 def reasons_json(match: EngineMatch) -> list[dict]:
-    return [{"kind": reason.kind, "text": reason.text} for reason in match.reasons]
+    return [reason_entry(reason) for reason in match.reasons]
 
 
 def refresh_item(session: Session, row: Challenge | Solution, now: datetime | None = None) -> int:
