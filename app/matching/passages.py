@@ -18,7 +18,7 @@ a plateau rather than on a tuned peak.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -119,21 +119,25 @@ def split(items: Sequence[Item], settings: TextSettings) -> tuple[list[Item], np
 def blend(
     text: np.ndarray, queries: sp.csr_matrix, query_passages: Passages,
     cand_postings: sp.csr_matrix, cand_passages: Passages, weight: float,
+    product: Callable[[sp.csr_matrix, sp.csr_matrix], np.ndarray] = lambda a, b: (a @ b).toarray(),
 ) -> np.ndarray:
-    """Whole-text scores ``text`` (queries x candidates) blended with best-passage scores."""
+    """Whole-text scores ``text`` (queries x candidates) blended with best-passage scores.
+
+    ``product(a, b)`` is ``(a @ b).toarray()``; the caller may pass a faster equal routine.
+    """
     if weight <= 0 or (not len(query_passages) and not len(cand_passages)):
         return text
     best = text.copy()
     cand_owners = cand_passages.groups[0] if len(cand_passages) else None
     if cand_owners is not None:
         # each query (whole) against each candidate's passages
-        part = _max_columns((queries @ cand_passages.postings).toarray(), cand_passages)
+        part = _max_columns(product(queries, cand_passages.postings), cand_passages)
         best[:, cand_owners] = np.maximum(best[:, cand_owners], part)
     if len(query_passages):
         # each query passage against each candidate as a whole. Passage against passage is
         # left out: it would multiply the work by the passages per item on both sides, for
         # pairs of two multi-part texts only.
-        scores = (query_passages.matrix @ cand_postings).toarray()
+        scores = product(query_passages.matrix, cand_postings)
         query_owners, starts = query_passages.groups
         best[query_owners] = np.maximum(best[query_owners], np.maximum.reduceat(scores, starts, axis=0))
     blended = text * np.float32(1 - weight)

@@ -294,7 +294,7 @@ def _micro(
     cand_kind = other_kind(kind)
     cand = model.sides[cand_kind]
     text = blend(_dense_product(vectors, cand.postings), vectors, passages, cand.postings, cand.passages,
-                 model.settings.passage_weight)
+                 model.settings.passage_weight, _dense_product)
     # In place (a block holds millions of pairs); the same float32 operations, so the same scores.
     text *= pair_multiplier(facts, kind, cand.facts, stamp)
     text *= SCALE
