@@ -2,12 +2,19 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from app.services.api_tokens import MAX_NAME_LENGTH
+from app.services.api_tokens import DEFAULT_VALIDITY_DAYS, MAX_NAME_LENGTH, VALIDITY_CHOICES
 
 
 class ApiTokenForm(FlaskForm):
     name = StringField("Token name", validators=[DataRequired(message="Give the token a name."),
                                                  Length(max=MAX_NAME_LENGTH)])
+    valid_days = SelectField("Expires", default=str(DEFAULT_VALIDITY_DAYS), choices=[
+        (str(days or "never"), f"after {days} days" if days else "never (until revoked)")
+        for days in VALIDITY_CHOICES])
+
+    def validity(self) -> int | None:
+        """The chosen validity in days; None for never."""
+        return None if self.valid_days.data == "never" else int(self.valid_days.data)

@@ -42,7 +42,7 @@ def create_token():
     form = ApiTokenForm()
     if form.validate_on_submit():
         try:
-            created = api_tokens.create_token(get_session(), actor_id(), form.name.data)
+            created = api_tokens.create_token(get_session(), actor_id(), form.name.data, form.validity())
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
         except ServiceError as exc:

@@ -97,6 +97,7 @@ MATCH = obj({
 TOKEN = obj({
     "id": ID, "name": {"type": "string"}, "prefix": {"type": "string"}, "active": {"type": "boolean"},
     "created_at": TIMESTAMP, "last_used_at": nullable(TIMESTAMP), "revoked_at": nullable(TIMESTAMP),
+    "expires_at": nullable(TIMESTAMP),
 }, title="ApiToken")
 ME = obj({
     "user": obj({"id": ID, "name": {"type": "string"}, "email": {"type": "string"}}),

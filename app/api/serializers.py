@@ -80,9 +80,9 @@ def match(row: Match, verdict: str | None) -> dict:
 
 def token(item: ApiToken) -> dict:
     return {
-        "id": item.id, "name": item.name, "prefix": item.prefix, "active": item.revoked_at is None,
+        "id": item.id, "name": item.name, "prefix": item.prefix, "active": item.is_active,
         "created_at": timestamp(item.created_at), "last_used_at": timestamp(item.last_used_at),
-        "revoked_at": timestamp(item.revoked_at),
+        "revoked_at": timestamp(item.revoked_at), "expires_at": timestamp(item.expires_at),
     }
 
 

@@ -160,3 +160,54 @@ def test_last_used_is_recorded(client, make, db, tokens):
     client.get("/api/v1/me", headers=headers)
     db.expire_all()
     assert db.scalar(select(ApiToken)).last_used_at is not None
+
+
+def test_account_page_sets_the_chosen_expiry(client, auth, make, db):
+    from datetime import timedelta
+
+    from app.db import utcnow
+
+    make.buyer(email="it@city.example")
+    auth.login("it@city.example")
+    for choice in ("30", "never"):
+        response = client.post("/account/api-tokens", data={"name": f"sync {choice}", "valid_days": choice})
+        assert response.status_code == 200 and SECRET_PATTERN.search(response.get_data(as_text=True))
+    default = client.post("/account/api-tokens", data={"name": "no choice"})
+    assert default.status_code == 200
+    rows = {row.name: row for row in db.scalars(select(ApiToken))}
+    assert abs(rows["sync 30"].expires_at - (utcnow() + timedelta(days=30))) < timedelta(minutes=1)
+    assert rows["sync never"].expires_at is None
+    assert abs(rows["no choice"].expires_at - (utcnow() + timedelta(days=90))) < timedelta(minutes=1)
+    bad = client.post("/account/api-tokens", data={"name": "typed name", "valid_days": "9999"})
+    assert bad.status_code == 422 and "typed name" in bad.get_data(as_text=True)
+    assert db.scalar(select(ApiToken).where(ApiToken.name == "typed name")) is None
+
+
+def test_an_expired_token_is_401_and_shown_as_expired(client, auth, make, db):
+    from datetime import timedelta
+
+    from app.db import utcnow
+
+    user = make.buyer(email="it@city.example")
+    created = api_tokens.create_token(db, user.id, "old script", valid_days=30)
+    headers = {"Authorization": f"Bearer {created.secret}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    created.token.expires_at = utcnow() - timedelta(seconds=1)
+    db.commit()
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    auth.login("it@city.example")
+    assert "expired" in client.get("/account").get_data(as_text=True)
+    # an expired token no longer counts towards the limit of active tokens
+    for n in range(api_tokens.MAX_ACTIVE_TOKENS):
+        api_tokens.create_token(db, user.id, f"t{n}")
+
+
+def test_token_validity_must_be_one_of_the_choices(db, make):
+    user = make.buyer()
+    for wrong in (0, 7, -30, 100000):
+        try:
+            api_tokens.create_token(db, user.id, "script", valid_days=wrong)
+        except api_tokens.ValidationFailed as error:
+            assert "valid_days" in error.errors
+        else:
+            raise AssertionError(f"{wrong} days accepted")
