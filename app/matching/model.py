@@ -171,7 +171,11 @@ def fit(
     text score is zero.
     """
     items = [*challenges, *solutions]
-    counts, vocab = fit_counts(items, settings)
+    # Each word is tokenised once: items are cut into units (passages.cut), and both the items'
+    # counts and their passages' counts are sums of unit counts.
+    cut = passages.cut(items, settings)
+    unit_counts, vocab = fit_counts(cut.units, settings, cut.item_of_unit, len(items))
+    counts = _sum_rows(unit_counts, cut.item_of_unit, len(items))
     document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
     # BM25's idf (Robertson-Sparck Jones, +1 inside the log so it is never negative).
     n = len(items)
@@ -186,9 +190,33 @@ def fit(
     }
     version = _version(settings, vocab, idf)
     model = MatchModel(settings, vocab, idf, average_length, sides, books, version)
-    for kind, side_items in ((CHALLENGE, challenges), (SOLUTION, solutions)):
-        model.sides[kind].passages = model.transform_passages(side_items)
+    if len(cut.passage_owner):
+        rows = np.repeat(np.arange(len(cut.passage_owner)), 2)
+        pick = sp.csr_matrix((np.ones(len(rows), dtype=np.float32),
+                              (rows, np.column_stack([cut.passage_head, cut.passage_body]).ravel())),
+                             shape=(len(cut.passage_owner), len(cut.units)))
+        passage_counts = (pick @ unit_counts).tocsr()
+        passage_counts.sort_indices()  # the order transform gives, so weights round alike
+        weighted = _weigh(passage_counts, idf, average_length, settings)
+        for kind, offset, size in ((CHALLENGE, 0, len(challenges)), (SOLUTION, len(challenges), len(solutions))):
+            mine = (cut.passage_owner >= offset) & (cut.passage_owner < offset + size)
+            if mine.any():
+                model.sides[kind].passages = Passages(weighted[mine], cut.passage_owner[mine] - offset)
+    for side in model.sides.values():
+        if not len(side.passages):
+            side.passages = Passages.empty(vocab.size)
     return model
+
+
+def _sum_rows(matrix: sp.csr_matrix, group: np.ndarray, n_groups: int) -> sp.csr_matrix:
+    """Row sums per group (``group[i]`` is row i's, ascending): the units of each item added up."""
+    if len(group) == n_groups:
+        return matrix
+    rows = sp.csr_matrix((np.ones(len(group), dtype=np.float32), (group, np.arange(len(group)))),
+                         shape=(n_groups, len(group)))
+    summed = (rows @ matrix).tocsr()
+    summed.sort_indices()
+    return summed
 
 
 def _side(items: Sequence[Item], matrix: sp.csr_matrix, books: Codebooks) -> Side:

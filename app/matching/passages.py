@@ -116,6 +116,44 @@ def split(items: Sequence[Item], settings: TextSettings) -> tuple[list[Item], np
     return parts, np.array(owners, dtype=np.int64)
 
 
+@dataclass
+class Units:
+    """Items cut for tokenising each word once: a multi-passage item becomes a head (title and
+    tags) and one body per passage; any other item stays whole. An item's counts are the sum of
+    its units' (n-grams never cross a field or a paragraph), a passage's are head + body."""
+
+    units: list[Item]
+    item_of_unit: np.ndarray  # ascending
+    passage_head: np.ndarray  # unit of each passage's head ...
+    passage_body: np.ndarray  # ... and of its body
+    passage_owner: np.ndarray  # item of each passage
+
+
+def cut(items: Sequence[Item], settings: TextSettings) -> Units:
+    """The units of ``items`` (see Units); passages are the ones ``split`` gives."""
+    units: list[Item] = []
+    item_of_unit: list[int] = []
+    heads: list[int] = []
+    bodies: list[int] = []
+    owners: list[int] = []
+    for position, item in enumerate(items):
+        texts = _passages(item, settings.min_passage_words) if item.kind in PASSAGE_KINDS else []
+        if len(texts) < 2:
+            units.append(item)
+            item_of_unit.append(position)
+            continue
+        head = len(units)
+        units.append(replace(item, summary="", description="", outcomes=""))
+        item_of_unit.append(position)
+        for text in texts:
+            heads.append(head)
+            bodies.append(len(units))
+            owners.append(position)
+            units.append(replace(item, title="", tags=(), summary="", description=text, outcomes=""))
+            item_of_unit.append(position)
+    return Units(units, *(np.array(a, dtype=np.int64) for a in (item_of_unit, heads, bodies, owners)))
+
+
 def blend(
     text: np.ndarray, queries: sp.csr_matrix, query_passages: Passages,
     cand_postings: sp.csr_matrix, cand_passages: Passages, weight: float,

@@ -73,8 +73,15 @@ class Vocabulary:
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
 
 
-def fit_counts(items: Sequence[Item], settings: TextSettings) -> tuple[sp.csr_matrix, Vocabulary]:
-    """Field-weighted term counts of ``items`` (rows) and the vocabulary fitted on them."""
+def fit_counts(
+    items: Sequence[Item], settings: TextSettings, document_of: np.ndarray | None = None,
+    n_documents: int | None = None,
+) -> tuple[sp.csr_matrix, Vocabulary]:
+    """Field-weighted term counts of ``items`` (rows) and the vocabulary fitted on them.
+
+    When several items are parts of one document (``document_of[i]``, ascending, of
+    ``n_documents``), document frequencies count documents, not parts.
+    """
     stems: dict[str, int] = {}
     codes, docs, weights = _stream(Lexicon(stems, grow=True), items, settings)
     n_stems = max(len(stems), 1)
@@ -88,7 +95,12 @@ def fit_counts(items: Sequence[Item], settings: TextSettings) -> tuple[sp.csr_ma
     # The token stream (a few hundred MB at 100k items) is not needed any more: letting it go
     # here keeps it out of the fit's peak memory.
     del orders, codes, docs, weights
-    keep = [_df_keep(matrix, settings, len(items)) for matrix in counts]
+    if document_of is None or n_documents is None or len(document_of) == n_documents:
+        keep = [_df_keep(matrix, settings, len(items)) for matrix in counts]
+    else:
+        parts = sp.csr_matrix((np.ones(len(document_of), dtype=np.float32), (document_of, np.arange(len(document_of)))),
+                              shape=(n_documents, len(document_of)))
+        keep = [_df_keep((parts @ matrix).tocsr(), settings, n_documents) for matrix in counts]
     vocabulary, full = _compact(stems, keys, keep)
     return _select(counts, full, len(items), vocabulary.size), vocabulary
 

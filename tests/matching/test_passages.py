@@ -139,3 +139,19 @@ def test_passages_transformed_in_chunks_equal_one_pass(monkeypatch):
     chunked = fit(challenges, solutions)
     one, many = whole.sides["solution"].passages, chunked.sides["solution"].passages
     assert len(one) > 3 and (one.matrix != many.matrix).nnz == 0 and (one.owner == many.owner).all()
+
+
+@pytest.mark.parametrize("seed", [10, 11])
+def test_fit_tokenising_each_word_once_equals_transforming_items_and_passages(seed):
+    challenges, solutions = _profile_corpus(seed)
+    solutions.append(solution(5000, "Short profile. " * 3, summary="One line", tags=("pumps", "leaks")))
+    solutions.append(solution(5001, "\n\n".join(["alpha beta gamma " * 30] * 3), summary="Summary " * 90,
+                              outcomes="Outcome words " * 40, tags=("x",)))
+    model = fit(challenges, solutions)
+    for kind, items in (("challenge", challenges), ("solution", solutions)):
+        side = model.sides[kind]
+        assert (side.matrix != model.transform(items)).nnz == 0
+        direct = model.transform_passages(items)
+        assert (side.passages.owner == direct.owner).all() and (side.passages.matrix != direct.matrix).nnz == 0
+        assert np.array_equal(side.passages.matrix.data, direct.matrix.data)
+    assert len(model.sides["solution"].passages) > 10
