@@ -116,7 +116,7 @@ class MatchModel:
         parts, owners = passages.split(items, self.settings)
         if not parts or not self.vocab.size:
             return Passages.empty(self.vocab.size)
-        # In chunks: the token stream of 200,000 passages at once would set the fit's peak memory.
+        # In chunks: the token stream of a very large batch at once would dominate peak memory.
         chunks = [self.transform(parts[start : start + PASSAGE_CHUNK])
                   for start in range(0, len(parts), PASSAGE_CHUNK)]
         return Passages(chunks[0] if len(chunks) == 1 else sp.vstack(chunks, format="csr"), owners)

@@ -28,7 +28,7 @@ def token_codes(lexicon: Lexicon, items: Sequence[Item], settings: TextSettings)
     """Codes of every field of every item, each field followed by BREAK, and each field's length.
 
     At least PARALLEL_MIN_ITEMS items split the work with a child process when the platform
-    can fork (a fit's items, and the passages of a large fit).
+    can fork (a fit's items, or a large batch transformed with a fitted vocabulary).
     """
     if len(items) < max(PARALLEL_MIN_ITEMS, 2) or not _can_fork():
         return _codes(lexicon, items, settings)
