@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from matching_fixtures import ROOT
 
 SCRIPT = ROOT / "bench" / "ranking_quality.py"
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-from conftest import NOW, challenge, solution
+from matching_fixtures import NOW, challenge, solution
 
 from app.matching import (
     CHALLENGE,

@@ -7,7 +7,7 @@ from datetime import timedelta
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from conftest import NOW, challenge, solution
+from matching_fixtures import NOW, challenge, solution
 
 from app.matching import Reason, fit, rank_challenges_for_solution, rank_solutions_for_challenge, reasons, top_k_all
 from app.matching.evidence import CANDIDATE_TERMS, distinct_rows, heaviest_rows, heaviest_terms

@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from conftest import NOW, challenge, solution
+from matching_fixtures import NOW, challenge, solution
 
 from app.matching import (
     DEFAULT_SETTINGS,

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import NOW, ROOT
+from matching_fixtures import NOW, ROOT
 
 from app.matching import MatchModel, fit, rank_solutions_for_challenge
 
@@ -46,7 +46,7 @@ def test_serialised_model_gives_identical_scores_in_another_process(corpus, tmp_
             for m in rank_solutions_for_challenge(model, challenges[0], now=NOW)]
     script = (
         "import sys, pathlib; sys.path.insert(0, sys.argv[2]); sys.path.insert(0, sys.argv[3])\n"
-        "from conftest import NOW, corpus\n"
+        "from conftest import corpus\nfrom matching_fixtures import NOW\n"
         "from app.matching import MatchModel, rank_solutions_for_challenge\n"
         "m = MatchModel.from_bytes(pathlib.Path(sys.argv[1]).read_bytes())\n"
         "c = corpus.__wrapped__()[0][0]\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import NOW, challenge, solution
+from matching_fixtures import NOW, challenge, solution
 
 from app.matching import (
     Feedback,
