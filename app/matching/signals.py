@@ -106,33 +106,9 @@ class Facts:
         )
 
 
-@dataclass
-class Signals:
-    """Signals of a block of pairs (queries x candidates), as dense arrays."""
-
-    sector: np.ndarray
-    tags: np.ndarray
-    trl: np.ndarray
-    place: np.ndarray
-    deadline: np.ndarray
-
-    def multiplier(self) -> np.ndarray:
-        """Factor in [1/(1+SIGNAL_TOTAL), 1] applied to the text score.
-
-        The signals take 64 combinations only: each pair's combination is coded in a byte
-        and looked up, instead of several float64 passes over every pair of the block.
-        """
-        code = np.minimum(self.tags, TAGS_FULL).astype(np.uint8)
-        code <<= 1
-        code |= self.sector > 0
-        code |= np.left_shift(self.trl, 3, dtype=np.uint8)
-        code |= np.left_shift(self.place, 4, dtype=np.uint8)
-        code |= np.left_shift(self.deadline, 5, dtype=np.uint8)
-        return _MULTIPLIERS[code]
-
-
 def _multipliers() -> np.ndarray:
-    """The factor of every signal combination, indexed like ``Signals.multiplier``'s codes."""
+    """The factor of every signal combination, indexed by a byte code: bit 0 same sector,
+    bits 1-2 shared tags (capped at TAGS_FULL), bit 3 TRL, bit 4 place, bit 5 deadline."""
     code = np.arange(64)
     bonus = SECTOR_BONUS * (code & 1) + TAGS_BONUS * ((code >> 1) & 3) / TAGS_FULL
     bonus = bonus + TRL_BONUS * ((code >> 3) & 1) + PLACE_BONUS * ((code >> 4) & 1)
@@ -143,26 +119,9 @@ def _multipliers() -> np.ndarray:
 _MULTIPLIERS = _multipliers()
 
 
-def pair_signals(query: Facts, query_kind: Kind, cand: Facts, now: float) -> Signals:
-    """Compute every signal for all (query row, candidate row) pairs at once."""
-    shape = (len(query.trl), len(cand.trl))
-    if query_kind == CHALLENGE:
-        required, reached = query.trl[:, None], cand.trl[None, :]
-        open_deadline = np.broadcast_to(_is_open(query.deadline, now)[:, None], shape)
-    else:
-        required, reached = cand.trl[None, :], query.trl[:, None]
-        open_deadline = np.broadcast_to(_is_open(cand.deadline, now)[None, :], shape)
-    return Signals(
-        sector=_shared(query.sectors, cand.sectors),
-        tags=_shared(query.tags, cand.tags),
-        trl=(required >= 0) & (reached >= required),
-        place=(query.country[:, None] == cand.country[None, :]) & (query.country[:, None] >= 0),
-        deadline=open_deadline,
-    )
-
-
 def pair_multiplier(query: Facts, query_kind: Kind, cand: Facts, now: float) -> np.ndarray:
-    """``pair_signals(...).multiplier()`` built from one byte per pair: less memory, fewer passes.
+    """Factor in [1/(1+SIGNAL_TOTAL), 1] applied to each pair's text score (queries x candidates),
+    from one byte per pair that codes which signals fired: less memory, fewer passes.
 
     The sector and tag signals are sparse (few pairs share a label), so only the pairs that
     share one are touched instead of turning both products into dense float arrays.
@@ -208,12 +167,6 @@ def now_timestamp(now: datetime | None) -> float:
 
 def _is_open(deadlines: np.ndarray, now: float) -> np.ndarray:
     return ~np.isnan(deadlines) & (deadlines > now)
-
-
-def _shared(query: sp.csr_matrix, cand: sp.csr_matrix) -> np.ndarray:
-    width = max(query.shape[1], cand.shape[1])
-    product = widen(query, width) @ widen(cand, width).T
-    return product.toarray()
 
 
 def _indicator(code_lists: Iterable[list[int]]) -> sp.csr_matrix:
