@@ -40,7 +40,7 @@ class CurrentUser(UserMixin):
 @login_manager.user_loader
 def load_user(session_id: str) -> CurrentUser | None:
     from app.db import get_session
-    from app.services import accounts
+    from app.services.accounts import users as accounts
 
     user = accounts.user_for_session(get_session(), session_id)
     return CurrentUser(user) if user else None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from app.services.discovery import SORTS, ChallengeQuery, SolutionQuery
+from app.services.marketplace.discovery_queries import SORTS, ChallengeQuery, SolutionQuery
 from app.vocabulary import COUNTRIES, SECTORS
 
 MAX_QUERY_LENGTH = 200

@@ -13,9 +13,10 @@ from flask import Flask
 
 from app.config import ConfigError
 from app.db import new_session
+from app.mail import delivery
 from app.mail.digest_email import LinkSettings
 from app.mail.smtp import SmtpSender, SmtpSettings
-from app.services import delivery, digests
+from app.services.digests import runs as digests
 
 DIGEST_TASK_BATCH = 500  # users per fan-out task
 

@@ -28,7 +28,7 @@ from app.cli.database import upgrade  # noqa: E402
 from app.db import new_session, utcnow  # noqa: E402
 from app.matching import CHALLENGE, SOLUTION  # noqa: E402
 from app.models import Challenge, Match, Organisation, Solution, SolutionSector  # noqa: E402
-from app.services import matches  # noqa: E402
+from app.services.recommendations import rebuild as matches  # noqa: E402
 from app.vocabulary import SECTORS  # noqa: E402
 from bench.matching_speed import NOW, SEED, Corpus  # noqa: E402
 

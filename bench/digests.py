@@ -27,10 +27,11 @@ from sqlalchemy import insert  # noqa: E402
 from app import create_app  # noqa: E402
 from app.cli.database import upgrade  # noqa: E402
 from app.db import new_session, utcnow  # noqa: E402
+from app.mail import delivery
 from app.mail.digest_email import LinkSettings  # noqa: E402
 from app.mail.smtp import SmtpSender, SmtpSettings  # noqa: E402
 from app.models import Challenge, Match, Organisation, Solution, SolutionSector, User  # noqa: E402
-from app.services import delivery, digests  # noqa: E402
+from app.services.digests import runs as digests  # noqa: E402
 
 SECTORS = ["mobility", "energy", "water", "waste", "health"]
 MATCHES_PER_ITEM = 5

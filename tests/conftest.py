@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.cli.database import upgrade
 from app.db import Base, new_session
-from app.services import passwords
+from app.services.accounts import passwords
 from tests import factories
 
 # Full-strength argon2id costs tens of milliseconds per hash and the suite signs up hundreds of

@@ -5,7 +5,8 @@ import itertools
 from datetime import timedelta
 
 from app.db import utcnow
-from app.services import accounts, challenges, solutions
+from app.services.accounts import users as accounts
+from app.services.marketplace import challenges, solutions
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)

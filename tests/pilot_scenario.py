@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.services import applications, evaluation, pilot_records, pilots
+from app.services.procurement import applications, evaluation, pilot_records, pilots
 
 COMMENT = "Evaluator note: the depot plan looks thin, ask about grid capacity"
 
@@ -39,7 +39,7 @@ def scored_shortlist(db, make, *, public=True):
     application = apply(db, innovator, challenge, solution, public=public)
     evaluation.declare_no_conflict(db, buyer.id, challenge.id)
     evaluation.score_application(db, buyer.id, application.id, {crit[0].id: (8, COMMENT), crit[1].id: (6, "")})
-    from app.services import challenges
+    from app.services.marketplace import challenges
     challenges.change_status(db, buyer.id, challenge.id, "evaluation")
     evaluation.decide_application(db, buyer.id, application.id, "shortlisted", "Strong impact case")
     return buyer, innovator, challenge, solution, application

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from app.config import ROOT
 from app.db import new_session
 from app.models import Challenge, Organisation, Solution, User
-from app.services import accounts
-from app.services.seeding import DEMO_PASSWORD
+from app.services.accounts import users as accounts
+from app.services.seeding.demo_data import DEMO_PASSWORD
 from tests.conftest import _empty_tables, make_test_app
 
 DEMO_LOGINS = ("aino.virtanen@helsinki.example", "aditi.kulkarni@pune.example",

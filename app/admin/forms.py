@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.services.moderation import MAX_REASON
+from app.services.moderation.actions import MAX_REASON
 
 
 class ReasonForm(FlaskForm):

@@ -6,8 +6,8 @@ from flask_login import login_required
 
 from app.admin.forms import ReportForm
 from app.forms_common import apply_errors
-from app.services import reports
 from app.services.errors import NotFound, ServiceError, ValidationFailed
+from app.services.moderation import reports
 from app.web import abort_for, actor_id, get_session, viewer_org_id
 
 bp = Blueprint("reports", __name__, url_prefix="/report")

@@ -1,4 +1,4 @@
-"""Admin pages: thin wrappers over app.services.moderation, app.services.reports and admin_views."""
+"""Admin pages: thin wrappers over app.services.moderation.actions, app.services.moderation.reports and admin_views."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -6,8 +6,10 @@ from flask_login import current_user
 
 from app.admin.forms import HandleReportForm, ReasonForm
 from app.extensions import login_manager
-from app.services import admin_views, moderation, reports
 from app.services.errors import Conflict, ServiceError, ValidationFailed
+from app.services.moderation import actions as moderation
+from app.services.moderation import admin_queries as admin_views
+from app.services.moderation import reports
 from app.web import abort_for, actor_id, get_session
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

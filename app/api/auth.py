@@ -7,7 +7,7 @@ from flask import g, request
 
 from app.api.errors import ApiError
 from app.db import get_session
-from app.services import api_tokens
+from app.services.accounts import api_tokens
 
 CHALLENGE_HEADER = {"WWW-Authenticate": 'Bearer realm="CiviMatch API"'}
 

@@ -10,7 +10,8 @@ from app.api.registry import api_route, ok
 from app.api.values import parse_timestamp
 from app.db import get_session
 from app.listing import challenge_query_from_args
-from app.services import challenges, discovery
+from app.services.marketplace import challenges
+from app.services.marketplace import discovery_queries as discovery
 
 TAG = "Challenges"
 

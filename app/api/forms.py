@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from app.services.api_tokens import DEFAULT_VALIDITY_DAYS, MAX_NAME_LENGTH, VALIDITY_CHOICES
+from app.services.accounts.api_tokens import DEFAULT_VALIDITY_DAYS, MAX_NAME_LENGTH, VALIDITY_CHOICES
 
 
 class ApiTokenForm(FlaskForm):

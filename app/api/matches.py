@@ -6,8 +6,8 @@ from app.api import serializers as out
 from app.api.auth import require_caller
 from app.api.registry import api_route, ok
 from app.db import get_session
-from app.services import match_lists
 from app.services.pagination import Page
+from app.services.recommendations import match_queries as match_lists
 
 TAG = "Matches"
 MATCH_PAGE = schemas.page_of(schemas.MATCH, "MatchPage")

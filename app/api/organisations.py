@@ -6,8 +6,8 @@ from app.api import serializers as out
 from app.api.auth import viewer_org_id
 from app.api.registry import api_route, ok
 from app.db import get_session
-from app.services import organisations
-from app.services.organisation_directory import OrganisationQuery, search_organisations
+from app.services.accounts import organisations
+from app.services.accounts.directory_queries import OrganisationQuery, search_organisations
 
 TAG = "Organisations"
 

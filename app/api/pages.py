@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from app.api.forms import ApiTokenForm
 from app.api.openapi import build_document
 from app.forms_common import ActionForm, apply_errors
-from app.services import api_tokens
+from app.services.accounts import api_tokens
 from app.services.errors import ServiceError, ValidationFailed
 from app.web import abort_for, actor_id, get_session
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from app.api import schemas as s
 from app.api.serializers import item_ref, organisation_ref, timestamp
 from app.models import Pilot
-from app.services.pilot_records import OUTCOMES
-from app.services.pilots import STATUSES
+from app.services.procurement.pilot_records import OUTCOMES
+from app.services.procurement.pilots import STATUSES
 
 DATE = {"type": "string", "format": "date"}
 NUMBER = {"type": "number"}

@@ -1,4 +1,4 @@
-"""/api/v1/pilots: the public register of pilot purchases (from app.services.pilot_register)."""
+"""/api/v1/pilots: the public register of pilot purchases (from app.services.transparency.pilot_register_queries)."""
 from __future__ import annotations
 
 from app.api import schemas
@@ -7,7 +7,7 @@ from app.api.auth import viewer_org_id
 from app.api.pilot_shapes import PILOT, PILOT_SEARCH, pilot
 from app.api.registry import api_route, ok
 from app.db import get_session
-from app.services import pilot_register
+from app.services.transparency import pilot_register_queries as pilot_register
 
 TAG = "Pilots"
 

@@ -6,7 +6,7 @@ from app.api import serializers as out
 from app.api.auth import require_caller
 from app.api.registry import api_route, no_content, ok
 from app.db import get_session
-from app.services import api_tokens
+from app.services.accounts import api_tokens
 
 TAG = "Account"
 

@@ -6,7 +6,7 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms_lines import LineError, number, split_lines
-from app.services.evaluation import MAX_SCORE, CriterionData
+from app.services.procurement.evaluation import MAX_SCORE, CriterionData
 from app.vocabulary import CURRENCIES
 
 

@@ -1,4 +1,4 @@
-"""Application and evaluation routes: thin wrappers over app.services.applications and .evaluation."""
+"""Application and evaluation routes: thin wrappers over app.services.procurement.applications and .evaluation."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -6,9 +6,10 @@ from flask_login import current_user, login_required
 
 from app.applications.forms import ApplicationForm, CriteriaForm, DecisionForm, score_form
 from app.forms_common import ActionForm, apply_errors
-from app.services import applications, challenges, evaluation
-from app.services.application_panel import challenge_panel
 from app.services.errors import ServiceError, ValidationFailed
+from app.services.marketplace import challenges
+from app.services.procurement import applications, evaluation
+from app.services.procurement.challenge_panel_queries import challenge_panel
 from app.web import abort_for, actor_id, get_session, viewer_org_id
 
 bp = Blueprint("applications", __name__)

@@ -1,4 +1,4 @@
-"""Password reset and e-mail confirmation routes: thin wrappers over app.services.account_recovery."""
+"""Password reset and e-mail confirmation routes: thin wrappers over app.services.accounts.recovery."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length
 
 from app.forms_common import ActionForm, apply_errors
 from app.security.limits import limiter, password_reset_limit
-from app.services import account_recovery
+from app.services.accounts import recovery as account_recovery
 from app.services.errors import NotFound, ValidationFailed
 from app.web import actor_id, get_session
 

@@ -1,4 +1,4 @@
-"""Account routes: thin wrappers over app.services.accounts."""
+"""Account routes: thin wrappers over app.services.accounts.users."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -8,7 +8,8 @@ from app.auth.forms import AcceptInvitationForm, ChangePasswordForm, InviteForm,
 from app.extensions import CurrentUser
 from app.forms_common import ActionForm, apply_errors
 from app.security.limits import limiter, login_limit, signup_limit
-from app.services import account_recovery, accounts
+from app.services.accounts import recovery as account_recovery
+from app.services.accounts import users as accounts
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 from app.web import abort_for, actor_id, get_session, safe_next
 

@@ -1,4 +1,4 @@
-"""Challenge routes: thin wrappers over app.services.challenges and app.services.discovery."""
+"""Challenge routes: thin wrappers over the marketplace services (challenges, discovery queries)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
@@ -9,9 +9,11 @@ from flask_login import current_user, login_required
 from app.challenges.forms import ChallengeForm
 from app.forms_common import ActionForm, apply_errors
 from app.listing import challenge_query_from_args
-from app.services import challenges, discovery, matches
-from app.services.content_rules import clean_tags
 from app.services.errors import ServiceError, ValidationFailed
+from app.services.marketplace import challenges
+from app.services.marketplace import discovery_queries as discovery
+from app.services.marketplace.content_rules import clean_tags
+from app.services.recommendations import rebuild as matches
 from app.web import abort_for, actor_id, get_session, viewer_org_id
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")

@@ -6,9 +6,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.db import new_session
+from app.mail import delivery
 from app.mail.digest_email import LinkSettings
 from app.mail.smtp import SmtpSender, SmtpSettings
-from app.services import delivery, digests
+from app.services.digests import runs as digests
 from app.services.errors import ServiceError
 
 

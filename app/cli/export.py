@@ -9,8 +9,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.db import get_session
-from app.services import open_data, open_data_csv
 from app.services.errors import NotFound
+from app.services.transparency import csv_export as open_data_csv
+from app.services.transparency import ocds as open_data
 
 
 @click.group("export")

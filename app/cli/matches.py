@@ -5,7 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.db import get_session
-from app.services import matches
+from app.services.recommendations import rebuild as matches
 
 
 @click.group("matches")

@@ -8,8 +8,8 @@ from flask.cli import with_appcontext
 
 from app.config import ROOT
 from app.db import get_session
-from app.services import seeding
 from app.services.errors import ServiceError
+from app.services.seeding import demo_data as seeding
 
 
 @click.group("seed")

@@ -5,7 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.db import get_session
-from app.services import accounts
+from app.services.accounts import users as accounts
 from app.services.errors import ServiceError
 
 

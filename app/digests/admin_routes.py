@@ -5,8 +5,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from app.forms_common import ActionForm
+from app.mail import delivery
 from app.mail.digest_email import LinkSettings
-from app.services import delivery, digests
+from app.services.digests import runs as digests
 from app.services.errors import ServiceError
 from app.web import abort_for, actor_id, get_session
 

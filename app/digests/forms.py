@@ -6,7 +6,7 @@ from wtforms import FloatField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.services.digest_schedule import WEEKDAYS
+from app.services.digests.schedule import WEEKDAYS
 from app.vocabulary import SECTORS
 
 

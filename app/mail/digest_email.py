@@ -7,7 +7,7 @@ from app.mail.links import absolute_url, first_endpoint
 from app.mail.outbox import render_email
 from app.tokens import make_token
 
-UNSUBSCRIBE_PURPOSE = "unsubscribe"  # read back by app.services.digest_preferences
+UNSUBSCRIBE_PURPOSE = "unsubscribe"  # read back by app.services.digests.preferences
 
 
 @dataclass(frozen=True)

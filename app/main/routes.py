@@ -5,8 +5,9 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from app.forms_common import ActionForm
-from app.services import dashboard as dashboard_service
-from app.services import discovery, match_lists
+from app.services.marketplace import dashboard_queries as dashboard_service
+from app.services.marketplace import discovery_queries as discovery
+from app.services.recommendations import match_queries as match_lists
 from app.web import actor_id, get_session
 
 bp = Blueprint("main", __name__)

@@ -1,12 +1,14 @@
-"""Match routes: thin wrappers over app.services.match_lists and app.services.matches."""
+"""Match routes: thin wrappers over the recommendation services (match queries, rebuild)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, render_template, request
 from flask_login import current_user, login_required
 
 from app.forms_common import ActionForm
-from app.services import challenges, match_lists, matches, solutions
 from app.services.errors import ServiceError
+from app.services.marketplace import challenges, solutions
+from app.services.recommendations import match_queries as match_lists
+from app.services.recommendations import rebuild as matches
 from app.vocabulary import SECTORS
 from app.web import abort_for, actor_id, get_session, safe_next
 

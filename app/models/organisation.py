@@ -44,7 +44,7 @@ class User(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Set by a platform admin; a suspended user cannot log in (see app.services.moderation).
+    # Set by a platform admin; a suspended user cannot log in (see app.services.moderation.actions).
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

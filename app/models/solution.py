@@ -30,7 +30,7 @@ class Solution(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    # Moderation: a hidden item vanishes from every public view (app.services.moderation).
+    # Moderation: a hidden item vanishes from every public view (app.services.moderation.actions).
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str | None] = mapped_column(Text)
 

@@ -1,10 +1,12 @@
-"""Open-data downloads and the statistics page: thin wrappers over app.services.open_data* and .statistics."""
+"""Open-data downloads and the statistics page: thin wrappers over app.services.transparency.ocds* and .statistics."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 
-from app.services import open_data, open_data_csv, statistics
 from app.services.errors import NotFound
+from app.services.transparency import csv_export as open_data_csv
+from app.services.transparency import ocds as open_data
+from app.services.transparency import statistics
 from app.web import get_session
 
 bp = Blueprint("open_data", __name__)

@@ -6,8 +6,8 @@ from flask_login import login_required
 
 from app.auth.forms import OrganisationForm
 from app.forms_common import apply_errors
-from app.services import organisations
-from app.services.accounts import OrganisationData
+from app.services.accounts import organisations
+from app.services.accounts.users import OrganisationData
 from app.services.errors import ServiceError, ValidationFailed
 from app.web import abort_for, actor_id, get_session, viewer_org_id
 

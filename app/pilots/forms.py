@@ -6,8 +6,8 @@ from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms_lines import LineError, day, number, split_lines
-from app.services.pilot_records import OUTCOMES
-from app.services.pilots import KpiData, MilestoneData
+from app.services.procurement.pilot_records import OUTCOMES
+from app.services.procurement.pilots import KpiData, MilestoneData
 from app.vocabulary import CURRENCIES
 
 

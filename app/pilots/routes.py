@@ -6,8 +6,10 @@ from flask_login import login_required
 
 from app.forms_common import apply_errors
 from app.pilots.forms import AwardForm, EvaluationForm, MeasurementForm, MilestoneForm, SpendForm, StatusForm
-from app.services import challenges, pilot_records, pilot_register, pilots
 from app.services.errors import ServiceError, ValidationFailed
+from app.services.marketplace import challenges
+from app.services.procurement import pilot_records, pilots
+from app.services.transparency import pilot_register_queries as pilot_register
 from app.vocabulary import COUNTRIES, SECTORS
 from app.web import abort_for, actor_id, get_session, viewer_org_id
 

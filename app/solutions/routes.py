@@ -1,4 +1,4 @@
-"""Solution routes: thin wrappers over app.services.solutions and app.services.discovery."""
+"""Solution routes: thin wrappers over the marketplace services (solutions, discovery queries)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -6,9 +6,10 @@ from flask_login import current_user, login_required
 
 from app.forms_common import ActionForm, apply_errors
 from app.listing import solution_query_from_args
-from app.services import discovery, solutions
-from app.services.content_rules import clean_tags
 from app.services.errors import ServiceError, ValidationFailed
+from app.services.marketplace import discovery_queries as discovery
+from app.services.marketplace import solutions
+from app.services.marketplace.content_rules import clean_tags
 from app.solutions.forms import SolutionForm
 from app.web import abort_for, actor_id, get_session, viewer_org_id
 

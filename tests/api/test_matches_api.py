@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.models import Match, MatchFeedback
-from app.services import matches
+from app.services.recommendations import rebuild as matches
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from app.api.openapi import build_document
 from app.api.registry import OPERATIONS
 from app.db import new_session
 from app.models import ApiToken
-from app.services import api_tokens, matches
+from app.services.accounts import api_tokens
+from app.services.recommendations import rebuild as matches
 from tests import pilot_scenario
 from tests.conftest import _empty_tables, make_test_app
 from tests.factories import Factory

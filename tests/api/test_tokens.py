@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select, text
 
 from app.models import ApiToken
-from app.services import api_tokens
+from app.services.accounts import api_tokens
 
 SECRET_PATTERN = re.compile(r"cm_[A-Za-z0-9_-]{40,}")
 
@@ -133,7 +133,8 @@ def test_api_is_csrf_exempt_with_a_token(csrf_app):
 
 
 def test_suspended_users_token_stops_working(client, make, db, tokens):
-    from app.services import accounts, moderation
+    from app.services.accounts import users as accounts
+    from app.services.moderation import actions as moderation
 
     user = make.buyer()
     headers = tokens.headers(user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.services import evaluation
+from app.services.procurement import evaluation
 from tests.web.test_open_data import assert_valid_ocds
 
 BUYER, INNOVATOR = "eva@tampere.example", "ina@chargeco.example"

@@ -3,7 +3,8 @@ readable reason, hides one, and it stays hidden."""
 from __future__ import annotations
 
 from app.config import ROOT
-from app.services import matches, seeding
+from app.services.recommendations import rebuild as matches
+from app.services.seeding import demo_data as seeding
 
 INNOVATOR = "tiago.almeida@leaksense.example"  # LeakSense Analytics, a demo login in the README
 

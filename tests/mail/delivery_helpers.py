@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from app.db import new_session
+from app.mail import delivery
 from app.mail.outbox import enqueue
 from app.mail.smtp import SmtpSender, SmtpSettings
-from app.services import delivery
 
 
 def run_delivery(app, **kwargs) -> delivery.DeliveryReport:

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select, update
 
 from app.db import new_session, utcnow
+from app.mail import delivery
 from app.models import OutboxMessage
-from app.services import delivery
 from tests.mail.delivery_helpers import queue_messages, run_delivery
 
 

@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from app.models import Challenge, Solution
-from app.services import digest_preferences, seeding
+from app.services.digests import preferences as digest_preferences
+from app.services.seeding import demo_data as seeding
 from tests.digest_helpers import clear_matches, store_match
 
 SEED = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import accounts
+from app.services.accounts import users as accounts
 from tests.factories import PASSWORD
 
 ADMIN_EMAIL = "admin@civimatch.test"

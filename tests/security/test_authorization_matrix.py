@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import accounts
+from app.services.accounts import users as accounts
 from tests.factories import PASSWORD, Factory
 from tests.security.routes import rules, sample_path
 

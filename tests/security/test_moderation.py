@@ -5,8 +5,10 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AdminAuditEntry, Challenge, Organisation, Report, User
-from app.services import challenges, moderation, reports
 from app.services.errors import Forbidden, NotFound, ValidationFailed
+from app.services.marketplace import challenges
+from app.services.moderation import actions as moderation
+from app.services.moderation import reports
 
 
 def test_admin_verifies_organisation_and_badge_and_audit_show(app, db, make, admin, login_as):
@@ -117,7 +119,7 @@ def test_admin_dashboard_counts(db, make, admin, login_as):
     make.innovator()
     page = login_as(admin).get("/admin").get_data(as_text=True)
     assert "Unverified buyers" in page and "Open reports" in page
-    from app.services import admin_views
+    from app.services.moderation import admin_queries as admin_views
     counts = admin_views.counts(db, admin.id)
     assert (counts.users, counts.organisations, counts.unverified_buyers, counts.open_reports) == (3, 2, 1, 0)
 

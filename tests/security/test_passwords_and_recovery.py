@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import OutboxMessage, User
-from app.services.passwords import password_problem
+from app.services.accounts.passwords import password_problem
 from tests.factories import PASSWORD
 
 

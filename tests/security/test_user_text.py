@@ -6,7 +6,9 @@ from sqlalchemy import select
 
 from app.mail.outbox import enqueue
 from app.models import OutboxMessage
-from app.services import accounts, moderation, reports
+from app.services.accounts import users as accounts
+from app.services.moderation import actions as moderation
+from app.services.moderation import reports
 
 PAYLOADS = ['<script>alert("x")</script>', '<img src=x onerror=alert(1)>', '"><svg onload=alert(1)>']
 
@@ -53,7 +55,7 @@ def test_names_are_escaped_in_html_emails(app, db, make):
     inviter = make.buyer(name='Eve <script>alert(1)</script>', org_name="<b>Evil</b> Town")
     with app.test_request_context():
         accounts.invite_member(db, inviter.id, "new@city.example", secret="s" * 40, base_url="http://civimatch.test")
-        from app.services import account_recovery
+        from app.services.accounts import recovery as account_recovery
         account_recovery.request_password_reset(db, inviter.email, secret="s" * 40, base_url="http://civimatch.test")
     for message in db.scalars(select(OutboxMessage)):
         assert "<script>alert" not in message.html_body and "<b>Evil</b>" not in message.html_body

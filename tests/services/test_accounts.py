@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Invitation, Organisation, OutboxMessage, User
-from app.services import accounts, passwords
+from app.services.accounts import passwords
+from app.services.accounts import users as accounts
 from app.services.errors import Forbidden, NotFound, ValidationFailed
 from tests.factories import PASSWORD
 

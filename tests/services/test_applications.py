@@ -5,8 +5,9 @@ import pytest
 
 from app.db import utcnow
 from app.models import Application
-from app.services import applications, challenges
 from app.services.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from app.services.marketplace import challenges
+from app.services.procurement import applications
 from tests.pilot_scenario import apply
 
 

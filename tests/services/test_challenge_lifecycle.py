@@ -4,8 +4,9 @@ import itertools
 import pytest
 
 from app.models import Challenge
-from app.services import challenges, pilots
 from app.services.errors import InvalidTransition
+from app.services.marketplace import challenges
+from app.services.procurement import pilots
 from tests.pilot_scenario import award_data, scored_shortlist
 
 STATUSES = ("draft", "open", "evaluation", "awarded", "closed", "cancelled")

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 import pytest
 
 from app.mail.digest_email import unsubscribe_token
-from app.services import digest_preferences as prefs
-from app.services.digest_schedule import is_due, period_key
+from app.services.digests import preferences as prefs
+from app.services.digests.schedule import is_due, period_key
 from app.services.errors import ValidationFailed
 from tests.conftest import TEST_SECRET
 

@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from app.db import new_session, utcnow
 from app.mail.digest_email import LinkSettings
 from app.models import Application, DigestItem, DigestPreference, DigestRun, OutboxMessage, SavedChallenge
-from app.services import digests, solutions
+from app.services.digests import runs as digests
+from app.services.marketplace import solutions
 from tests.digest_helpers import clear_matches, give_feedback, store_match
 
 
@@ -100,7 +101,7 @@ def test_closed_draft_and_archived_items_never_appear(app, db, pair, make):
     buyer, innovator, challenge, solution = pair
     draft = make.challenge(buyer, title="Draft challenge", publish=False)
     closed = make.challenge(buyer, title="Closed challenge")
-    from app.services import challenges as challenge_service
+    from app.services.marketplace import challenges as challenge_service
     challenge_service.close_challenge(db, buyer.id, closed.id)
     archived = make.solution(innovator, title="Archived solution")
     solutions.archive_solution(db, innovator.id, archived.id)

@@ -3,8 +3,9 @@ import pytest
 
 from app.models import OutboxMessage, ScoreChange
 from app.models.application import AuditTrailViolation
-from app.services import challenges, evaluation
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from app.services.marketplace import challenges
+from app.services.procurement import evaluation
 from tests.pilot_scenario import apply, criteria
 
 
@@ -112,7 +113,7 @@ def test_decision_needs_reason_and_emails_the_applicant(db, make):
 
 def test_withdrawn_application_cannot_be_decided(db, make):
     buyer, challenge, crit, application = _setup(db, make)
-    from app.services import applications
+    from app.services.procurement import applications
     applications.withdraw_application(db, application.submitted_by_id, application.id)
     with pytest.raises(InvalidTransition):
         evaluation.decide_application(db, buyer.id, application.id, "shortlisted", "Good")

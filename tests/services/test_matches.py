@@ -3,8 +3,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Match, MatchModelRecord
-from app.services import challenges, match_lists, match_store, matches
 from app.services.errors import Forbidden
+from app.services.marketplace import challenges
+from app.services.recommendations import match_queries as match_lists
+from app.services.recommendations import model_store as match_store
+from app.services.recommendations import rebuild as matches
 
 
 def _corpus(make):

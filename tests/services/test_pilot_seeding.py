@@ -3,7 +3,7 @@ import json
 
 from app.config import ROOT
 from app.models import Application, Challenge, OutboxMessage, Pilot
-from app.services import seeding
+from app.services.seeding import demo_data as seeding
 
 
 def _org(key, side, country="FI"):

@@ -4,8 +4,10 @@ from datetime import date
 import pytest
 
 from app.models import Match, OutboxMessage, Pilot
-from app.services import pilot_records, pilot_register, pilots, statistics
 from app.services.errors import InvalidTransition, NotFound, ValidationFailed
+from app.services.procurement import pilot_records, pilots
+from app.services.transparency import pilot_register_queries as pilot_register
+from app.services.transparency import statistics
 from tests.pilot_scenario import award_data, evaluated_pilot, scored_shortlist
 
 PILOT_STATUSES = ("planned", "running", "completed", "evaluated", "cancelled")
@@ -39,7 +41,7 @@ def test_award_refuses_bad_input_and_unshortlisted(db, make):
 def test_direct_award_only_to_a_matched_solution(db, make):
     buyer = make.buyer()
     challenge = make.challenge(buyer)
-    from app.services import challenges
+    from app.services.marketplace import challenges
     challenges.change_status(db, buyer.id, challenge.id, "evaluation")
     solution = make.solution()
     with pytest.raises(ValidationFailed):

@@ -14,8 +14,13 @@ from hypothesis import strategies as st
 
 from app.db import utcnow
 from app.models import Challenge
-from app.services import text_search
-from app.services.discovery import ChallengeQuery, SolutionQuery, search_challenges, search_solutions
+from app.services.marketplace import text_search
+from app.services.marketplace.discovery_queries import (
+    ChallengeQuery,
+    SolutionQuery,
+    search_challenges,
+    search_solutions,
+)
 
 NASTY = ['"', '""', "'", "AND", "OR", "NOT", "NEAR(", "NEAR(a b, 2)", "*", "^", "title:x", "tags:leak", "-",
          "(", ")", "{", "}", ":", "&", "|", "!", "<->", "\\", "%", "_", ";", "--", "/*", "leak", "water", "é",
@@ -121,7 +126,7 @@ def test_every_word_must_match(db, make):
 def test_search_follows_edits(db, make):
     buyer = make.buyer()
     challenge = make.challenge(buyer, publish=False, title="Old wording")
-    from app.services import challenges
+    from app.services.marketplace import challenges
 
     data = challenges.ChallengeData(title="Snow clearing routes", summary="s", problem_statement="p",
                                     sector="mobility", trl_expected=5, deadline=challenge.deadline, country="FI")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.db import utcnow
 from app.models import Challenge, Invitation, Organisation, OutboxMessage, Solution, User
-from app.services import accounts
+from app.services.accounts import users as accounts
 from tests.factories import PASSWORD
 
 FUTURE = (utcnow() + timedelta(days=60)).date().isoformat()

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from app.mail.digest_email import unsubscribe_token
 from app.mail.outbox import enqueue
 from app.models import DigestPreference, OutboxMessage, SavedChallenge
-from app.services import accounts, digest_preferences
+from app.services.accounts import users as accounts
+from app.services.digests import preferences as digest_preferences
 from tests.conftest import TEST_SECRET
 from tests.digest_helpers import clear_matches, store_match
 from tests.factories import PASSWORD

@@ -1,5 +1,5 @@
 """Match pages: owners see ranked lists with reasons and filters; nobody else does."""
-from app.services import matches
+from app.services.recommendations import rebuild as matches
 
 
 def _setup(make, db):

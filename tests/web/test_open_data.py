@@ -9,7 +9,9 @@ from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from app.services import accounts, applications, moderation
+from app.services.accounts import users as accounts
+from app.services.moderation import actions as moderation
+from app.services.procurement import applications
 from tests.pilot_scenario import COMMENT, evaluated_pilot
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "ocds-1.1.5"

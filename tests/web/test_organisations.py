@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from app.models import Organisation
-from app.services import accounts, organisations
+from app.services.accounts import organisations
+from app.services.accounts import users as accounts
 from app.services.errors import Forbidden, ValidationFailed
 from tests.factories import PASSWORD
 

@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Challenge, Solution
-from app.services import accounts, solutions
+from app.services.accounts import users as accounts
+from app.services.marketplace import solutions
 from tests.factories import PASSWORD
 
 CHALLENGE_FORM = {

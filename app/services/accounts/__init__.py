@@ -1,0 +1,1 @@
+"""Accounts: sign-up, sessions, passwords, recovery, invitations, API tokens and organisation profiles."""

@@ -1,0 +1,1 @@
+"""The marketplace: challenges and solutions (create, edit, publish), saved challenges, search and public lists."""

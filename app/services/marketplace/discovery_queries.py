@@ -1,0 +1,92 @@
+"""Public lists of challenges and solutions: filters, ranked keyword search, sorting, pages."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from app.db import utcnow
+from app.models import Challenge, Solution, SolutionSector
+from app.services.marketplace import text_search
+from app.services.marketplace.challenges import PUBLIC_STATUSES
+from app.services.pagination import Page, paginate
+
+SORTS = ("relevance", "newest", "deadline")
+PER_PAGE = 20
+
+
+@dataclass
+class ChallengeQuery:
+    q: str = ""
+    sector: str = ""
+    country: str = ""
+    trl_min: int | None = None
+    trl_max: int | None = None
+    status: str = "open"  # open | closed | any (public statuses only)
+    deadline_ahead: bool = False
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = PER_PAGE
+
+
+@dataclass
+class SolutionQuery:
+    q: str = ""
+    sector: str = ""
+    country: str = ""
+    trl_min: int | None = None
+    trl_max: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = PER_PAGE
+
+
+def search_challenges(session: Session, query: ChallengeQuery) -> Page[Challenge]:
+    """Public challenges matching the query, ranked; drafts are never listed."""
+    statuses = {"open": ("open",), "closed": ("closed",)}.get(
+        query.status, PUBLIC_STATUSES if query.status == "any" else (query.status,))
+    statement = select(Challenge).where(Challenge.status.in_(statuses), Challenge.hidden_at.is_(None))
+    statement = _common_filters(statement, Challenge, query, Challenge.trl_expected)
+    if query.sector:
+        statement = statement.where(Challenge.sector == query.sector)
+    if query.deadline_ahead:
+        statement = statement.where(Challenge.deadline > utcnow())
+    orders = {"newest": Challenge.published_at.desc(), "deadline": Challenge.deadline.asc()}
+    statement = _ranked(session, statement, Challenge, "challenges", query, orders)
+    return paginate(session, statement, query.page, query.per_page)
+
+
+def search_solutions(session: Session, query: SolutionQuery) -> Page[Solution]:
+    """Published solutions matching the query, ranked."""
+    statement = select(Solution).where(Solution.status == "published", Solution.hidden_at.is_(None))
+    statement = _common_filters(statement, Solution, query, Solution.trl)
+    if query.sector:
+        sector_ids = select(SolutionSector.solution_id).where(SolutionSector.sector == query.sector)
+        statement = statement.where(Solution.id.in_(sector_ids))
+    orders = {"newest": Solution.published_at.desc(), "deadline": Solution.published_at.desc()}
+    statement = _ranked(session, statement, Solution, "solutions", query, orders)
+    return paginate(session, statement, query.page, query.per_page)
+
+
+def _common_filters(statement: Select, model, query, trl_column) -> Select:
+    if query.country:
+        statement = statement.where(model.country == query.country)
+    if query.trl_min is not None:
+        statement = statement.where(trl_column >= query.trl_min)
+    if query.trl_max is not None:
+        statement = statement.where(trl_column <= query.trl_max)
+    return statement
+
+
+def _ranked(session: Session, statement: Select, model, table_name: str, query, orders: dict) -> Select:
+    """Join the text ranking when there is a query; sort by relevance, newest or deadline; ties by id."""
+    hits = text_search.ranked_ids(session, table_name, query.q)
+    if hits is None:
+        order = orders.get(query.sort, orders["newest"])
+        return statement.order_by(order, model.id.desc())
+    hits = hits.subquery()
+    statement = statement.join(hits, hits.c.id == model.id)
+    if query.sort in orders:
+        return statement.order_by(orders[query.sort], model.id.desc())
+    return statement.order_by(hits.c.score.desc(), model.id.desc())

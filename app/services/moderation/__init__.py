@@ -1,0 +1,1 @@
+"""Moderation: verification, suspension, hiding, reports and what the admin pages list."""

@@ -1,0 +1,1 @@
+"""Procurement: applications, evaluation by criteria, awards and the pilot lifecycle."""

@@ -1,0 +1,39 @@
+"""What the challenge page shows about applications, criteria and pilots, for one viewer."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import Application, Challenge, EvaluationCriterion, Pilot, User
+from app.services.procurement.applications import accepting_applications, criteria_of
+from app.services.transparency.pilot_register_queries import pilots_of_challenge
+
+
+@dataclass
+class ChallengePanel:
+    criteria: list[EvaluationCriterion]
+    accepting: bool
+    is_owner: bool = False
+    is_innovator: bool = False
+    own_applications: list[Application] = field(default_factory=list)
+    application_count: int = 0
+    pilots: list[Pilot] = field(default_factory=list)
+
+
+def challenge_panel(session: Session, challenge: Challenge, viewer_id: int | None) -> ChallengePanel:
+    """Criteria (public), the viewer's own applications, counts and pilots visible to this viewer."""
+    viewer = session.get(User, viewer_id) if viewer_id else None
+    org_id = viewer.organisation_id if viewer else None
+    side = viewer.organisation.side if viewer and viewer.organisation else None
+    panel = ChallengePanel(criteria=criteria_of(session, challenge.id), accepting=accepting_applications(challenge),
+                           is_owner=org_id is not None and org_id == challenge.organisation_id,
+                           is_innovator=side == "innovator")
+    if panel.is_innovator:
+        panel.own_applications = list(session.scalars(select(Application).where(
+            Application.challenge_id == challenge.id, Application.organisation_id == org_id)))
+    panel.application_count = session.scalar(select(func.count()).select_from(Application).where(
+        Application.challenge_id == challenge.id, Application.status != "withdrawn")) or 0
+    panel.pilots = pilots_of_challenge(session, challenge.id, org_id)
+    return panel

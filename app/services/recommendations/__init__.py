@@ -1,0 +1,1 @@
+"""Recommendations in the app: rebuild and refresh stored matches, the stored model, lists and feedback."""

@@ -1,0 +1,261 @@
+"""Recommendations in the app: full rebuilds, one-item refreshes, ranked lists, feedback, look-alikes."""
+from __future__ import annotations
+
+import json
+import logging
+from array import array
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import JSON, Text, bindparam, cast, delete, insert, select
+from sqlalchemy.orm import Session
+
+from app.db import utcnow
+from app.matching import (
+    Feedback,
+    fit,
+    rank_challenges_for_solution,
+    rank_solutions_for_challenge,
+    similar_challenges,
+    top_k_all,
+)
+from app.matching import Match as EngineMatch
+from app.models import Challenge, Match, MatchFeedback, Solution
+from app.services.recommendations import model_store as match_store
+from app.services.recommendations.engine_items import challenge_item, item_for, solution_item
+
+log = logging.getLogger(__name__)
+TOP_K = 20
+VERDICTS = ("relevant", "not_relevant", "hidden")
+INSERT_BATCH = 1000
+
+
+@dataclass
+class RebuildReport:
+    challenges: int
+    solutions: int
+    matches: int
+    model_version: str
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (f"Matched {self.challenges} challenges and {self.solutions} solutions: "
+                f"{self.matches} matches stored (model {self.model_version[:12]}, {self.seconds:.1f} s).")
+
+
+@dataclass
+class RebuildProgress:
+    """Callbacks for a long rebuild: ``start(total)`` once, then ``advance(n)``."""
+
+    start: Callable[[int], None] = lambda total: None
+    advance: Callable[[int], None] = lambda n: None
+
+
+def org_feedback(session: Session, org_id: int) -> dict[str, Feedback]:
+    """The organisation's marks as engine feedback, keyed by the side being ranked."""
+    rows = session.execute(select(MatchFeedback).where(MatchFeedback.organisation_id == org_id)).scalars()
+    marks: dict[str, dict[str, set[int]]] = {side: defaultdict(set) for side in ("solution", "challenge")}
+    for row in rows:
+        # A buyer marks solutions (for its challenges); an innovator marks challenges.
+        marks["solution"][row.verdict].add(row.solution_id)
+        marks["challenge"][row.verdict].add(row.challenge_id)
+    return {side: Feedback.of(m["relevant"], m["not_relevant"], ()) for side, m in marks.items()}
+
+
+def rebuild(session: Session, progress: RebuildProgress | None = None, now: datetime | None = None) -> RebuildReport:
+    """Refit the model on every challenge and solution and replace all stored matches.
+
+    The engine's matches are gathered into compact arrays (ids, score, an index into the distinct
+    serialised reason lists) rather than objects, and stored with Core inserts in batches: a few
+    bytes per pair instead of an ORM object and a list of dicts. One transaction: the old matches
+    are deleted, the model saved and the new matches inserted before a single commit.
+    """
+    progress = progress or RebuildProgress()
+    started = utcnow()
+    challenges = list(session.scalars(select(Challenge).order_by(Challenge.id)))
+    solutions = list(session.scalars(select(Solution).order_by(Solution.id)))
+    model = fit([challenge_item(c) for c in challenges], [solution_item(s) for s in solutions])
+    feedback_by_org = _all_feedback(session)
+    pairs = _StoredPairs.gather(top_k_all(model, TOP_K, now, feedback_by_org))
+    progress.start(len(pairs))
+    session.execute(delete(Match))
+    match_store.save_model(session, model, len(challenges), len(solutions))
+    statement = insert(Match.__table__).values(reasons=_reasons_param(session))
+    for batch in pairs.batches(model.version, INSERT_BATCH):
+        session.execute(statement, batch)
+        progress.advance(len(batch))
+    session.commit()
+    seconds = (utcnow() - started).total_seconds()
+    return RebuildReport(len(challenges), len(solutions), len(pairs), model.version, seconds)
+
+
+def _all_feedback(session: Session) -> dict[int, Feedback]:
+    org_ids = set(session.scalars(select(MatchFeedback.organisation_id).distinct()))
+    result = {}
+    for org_id in org_ids:
+        per_side = org_feedback(session, org_id)
+        # An organisation is on one side only, so its marks concern the other side's ids.
+        result[org_id] = Feedback.of(
+            per_side["solution"].relevant | per_side["challenge"].relevant,
+            per_side["solution"].not_relevant | per_side["challenge"].not_relevant,
+        )
+    return result
+
+
+class _StoredPairs:
+    """Every pair to store, as parallel arrays sorted by (challenge id, solution id).
+
+    Rows are what the former ORM path stored: one per pair (from both directions the higher
+    score wins, the first seen on a tie, with its reasons); ``rank_for_challenge`` is the pair's
+    place among the challenge's pairs by score then solution id, if within the top ``TOP_K``
+    (``rank_for_solution`` likewise), 0 standing for none. Reasons are kept once per distinct
+    list, already serialised as the JSON column would (``json.dumps`` of ``reasons_json``).
+    """
+
+    def __init__(self, challenge_ids, solution_ids, scores, reason_index, reason_texts: list[str]) -> None:
+        keep = _first_per_pair(challenge_ids, solution_ids, scores)
+        self.challenge_ids = challenge_ids[keep]
+        self.solution_ids = solution_ids[keep]
+        self.scores = scores[keep]
+        self.reason_index = reason_index[keep]
+        self.reason_texts = reason_texts
+        self.rank_for_challenge = _ranks(self.challenge_ids, self.solution_ids, self.scores)
+        self.rank_for_solution = _ranks(self.solution_ids, self.challenge_ids, self.scores)
+
+    @classmethod
+    def gather(cls, matches: Iterable[EngineMatch]) -> _StoredPairs:
+        challenge_ids, solution_ids, scores, reason_index = array("q"), array("q"), array("d"), array("q")
+        fragments: dict[tuple[str, str], str] = {}
+        texts: dict[str, int] = {}
+        for match in matches:
+            parts = []
+            for reason in match.reasons:
+                key = (reason.kind, reason.text)
+                part = fragments.get(key)
+                if part is None:
+                    part = fragments[key] = json.dumps(reason_entry(reason))
+                parts.append(part)
+            text = "[" + ", ".join(parts) + "]"
+            challenge_ids.append(match.challenge_id)
+            solution_ids.append(match.solution_id)
+            scores.append(match.score)
+            reason_index.append(texts.setdefault(text, len(texts)))
+        return cls(np.frombuffer(challenge_ids, np.int64), np.frombuffer(solution_ids, np.int64),
+                   np.frombuffer(scores, np.float64), np.frombuffer(reason_index, np.int64), list(texts))
+
+    def __len__(self) -> int:
+        return len(self.challenge_ids)
+
+    def batches(self, version: str, size: int) -> Iterator[list[dict]]:
+        """Insert parameters, ``size`` rows at a time (``reasons_json`` is the serialised reasons)."""
+        texts = self.reason_texts
+        for start in range(0, len(self), size):
+            end = start + size
+            yield [
+                {"challenge_id": c, "solution_id": s, "score": score, "rank_for_challenge": by_c or None,
+                 "rank_for_solution": by_s or None, "reasons_json": texts[r], "model_version": version}
+                for c, s, score, by_c, by_s, r in zip(
+                    self.challenge_ids[start:end].tolist(), self.solution_ids[start:end].tolist(),
+                    self.scores[start:end].tolist(), self.rank_for_challenge[start:end].tolist(),
+                    self.rank_for_solution[start:end].tolist(), self.reason_index[start:end].tolist(),
+                    strict=True)
+            ]
+
+
+def _first_per_pair(challenge_ids: np.ndarray, solution_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Positions of the match kept for each pair, in (challenge, solution) order: the highest
+    score, the first seen among equals (np.lexsort is stable)."""
+    order = np.lexsort((-scores, solution_ids, challenge_ids))
+    c, s = challenge_ids[order], solution_ids[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (c[1:] != c[:-1]) | (s[1:] != s[:-1])
+    return order[first]
+
+
+def _ranks(own_ids: np.ndarray, other_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Each pair's 1-based place among its ``own_ids`` item's pairs (by score, then the other
+    id), 0 beyond ``TOP_K``."""
+    order = np.lexsort((other_ids, -scores, own_ids))
+    grouped = own_ids[order]
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = grouped[1:] != grouped[:-1]
+    start_of = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
+    place = np.arange(len(order)) - start_of + 1
+    ranks = np.zeros(len(order), dtype=np.int64)
+    ranks[order] = np.where(place <= TOP_K, place, 0)
+    return ranks
+
+
+def _reasons_param(session: Session):
+    """The reasons come already serialised: bound as text (SQLite stores JSON as text), cast
+    to JSON on PostgreSQL, so the column gets the same value the JSON type would have written."""
+    param = bindparam("reasons_json", type_=Text)
+    return cast(param, JSON) if session.get_bind().dialect.name == "postgresql" else param
+
+
+def reason_entry(reason) -> dict:
+    """How one reason is stored in a match's ``reasons`` JSON list."""
+    return {"kind": reason.kind, "text": reason.text}
+
+
+def reasons_json(match: EngineMatch) -> list[dict]:
+    return [reason_entry(reason) for reason in match.reasons]
+
+
+def refresh_item(session: Session, row: Challenge | Solution, now: datetime | None = None) -> int:
+    """Re-match one published or edited item against the stored model (no refit); returns matches stored.
+
+    Never raises: publishing must not fail because of the recommender; the nightly rebuild catches up.
+    """
+    try:
+        return _refresh(session, row, now)
+    except Exception:  # noqa: BLE001 - logged; the item is matched again by the next rebuild
+        session.rollback()
+        log.exception("matching refresh failed for %s %s", type(row).__name__, row.id)
+        return 0
+
+
+def _refresh(session: Session, row: Challenge | Solution, now: datetime | None) -> int:
+    is_challenge = isinstance(row, Challenge)
+    own_column = Match.challenge_id if is_challenge else Match.solution_id
+    session.execute(delete(Match).where(own_column == row.id))
+    model = match_store.current_model(session)
+    item = item_for(row)
+    if model is None or not item.active:
+        session.commit()
+        return 0
+    feedback = org_feedback(session, row.organisation_id)
+    if is_challenge:
+        found = rank_solutions_for_challenge(model, item, TOP_K, feedback["solution"], now)
+    else:
+        found = rank_challenges_for_solution(model, item, TOP_K, feedback["challenge"], now)
+    rank_name = "rank_for_challenge" if is_challenge else "rank_for_solution"
+    for rank, match in enumerate(found, start=1):
+        session.add(Match(challenge_id=match.challenge_id, solution_id=match.solution_id, score=match.score,
+                          reasons=reasons_json(match), model_version=model.version, **{rank_name: rank}))
+    session.commit()
+    return len(found)
+
+
+@dataclass
+class Neighbour:
+    challenge: Challenge
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def similar_open_challenges(session: Session, draft: Challenge, k: int = 5) -> list[Neighbour]:
+    """Open challenges of other organisations that look like ``draft`` (to reuse, not duplicate)."""
+    model = match_store.current_model(session)
+    if model is None:
+        return []
+    found = []
+    for neighbour in similar_challenges(model, challenge_item(draft), k * 3):
+        other = session.get(Challenge, neighbour.id)
+        if other is not None and other.status == "open" and other.organisation_id != draft.organisation_id \
+                and getattr(other, "hidden_at", None) is None:
+            found.append(Neighbour(other, neighbour.score, [r.text for r in neighbour.reasons]))
+    return found[:k]

@@ -1,0 +1,1 @@
+"""Open data and public figures: OCDS, CSV exports, statistics and the public pilots register."""
