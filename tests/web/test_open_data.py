@@ -12,7 +12,7 @@ from referencing.jsonschema import DRAFT4
 from app.services import accounts, applications, moderation
 from tests.pilot_scenario import COMMENT, evaluated_pilot
 
-SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "ocds-1.1.5"
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas" / "ocds-1.1.5"
 PRIVATE_APPROACH = "Secret approach: retrofit pantographs by night"
 
 
