@@ -1,7 +1,9 @@
 """Ranking quality of the app's matching engine vs a plain TF-IDF reference, on a labelled set.
 
-Usage: python bench/ranking_quality.py --challenges C.jsonl --solutions S.jsonl --qrels Q.tsv
+Usage: python bench/ranking_quality.py [--challenges C.jsonl] [--solutions S.jsonl] [--qrels Q.tsv]
        [--rankings OUT.jsonl]
+Without --challenges/--solutions/--qrels, reads the SBIR 2015 set kept in bench/data/sbir-2015/.
+Files may be plain, .gz or .xz.
 Prints one JSON line: nDCG@10, Recall@10 and MRR per direction for "engine" and "reference".
 """
 
@@ -9,20 +11,26 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import json
+import lzma
 import math
 import sys
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from app.matching import CHALLENGE, SOLUTION, Item, fit  # noqa: E402
 from app.matching.ranking import score_matrix  # noqa: E402
 
 CUTOFF = 10
 SAVED_RANKS = 100
+DATA = Path(__file__).resolve().parent / "data" / "sbir-2015"
+DEFAULTS = {"challenges": DATA / "challenges.jsonl.xz", "solutions": DATA / "solutions.jsonl.xz",
+            "qrels": DATA / "qrels.tsv.xz"}
 
 
 class DataError(Exception):
@@ -154,10 +162,26 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _open(path: str):
+    """Open a plain, .gz or .xz text file (by its name); read lazily by the caller."""
+    opener = {".gz": gzip.open, ".xz": lzma.open}.get(Path(path).suffix, open)
     try:
-        return open(path, encoding="utf-8")  # noqa: SIM115 - read lazily by the caller
+        return _Lines(path, opener(path, "rt", encoding="utf-8"))
     except OSError as error:
         raise DataError(f"{path}: cannot open: {error.strerror}") from None
+
+
+class _Lines:
+    """A text file's lines, turning a damaged .gz/.xz stream into a DataError."""
+
+    def __init__(self, path: str, file) -> None:
+        self.path, self.file = path, file
+
+    def __iter__(self):
+        try:
+            with self.file:
+                yield from self.file
+        except (OSError, EOFError, lzma.LZMAError, UnicodeDecodeError) as error:
+            raise DataError(f"{self.path}: cannot read: {error}") from None
 
 
 def _tuple(value) -> tuple[str, ...]:
@@ -168,9 +192,8 @@ def _tuple(value) -> tuple[str, ...]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--challenges", required=True)
-    parser.add_argument("--solutions", required=True)
-    parser.add_argument("--qrels", required=True)
+    for name, default in DEFAULTS.items():
+        parser.add_argument(f"--{name}", default=str(default), help=f"default: {default.relative_to(ROOT)}")
     parser.add_argument("--rankings", help="write the engine's top 100 per query here")
     return parser
 

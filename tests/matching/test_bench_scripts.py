@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
 import json
+import lzma
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from matching_fixtures import ROOT
+
+from app.matching import CHALLENGE, SOLUTION
 
 SCRIPT = ROOT / "bench" / "ranking_quality.py"
 
@@ -58,3 +64,40 @@ def test_quality_bench_rejects_missing_file(tmp_path):
     args[1] = str(tmp_path / "nope.jsonl")
     result = _run(args)
     assert result.returncode != 0 and "cannot open" in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("compress, suffix", [(gzip.compress, ".gz"), (lzma.compress, ".xz")])
+def test_quality_bench_reads_compressed_files_like_plain_ones(tmp_path, compress, suffix):
+    plain = _run(_write(tmp_path))
+    args = _write(tmp_path)
+    for i in (1, 3, 5):
+        packed = Path(args[i] + suffix)
+        packed.write_bytes(compress(Path(args[i]).read_bytes()))
+        args[i] = str(packed)
+    result = _run(args)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == plain.stdout
+
+
+def test_quality_bench_rejects_a_damaged_compressed_file_with_one_line(tmp_path):
+    args = _write(tmp_path)
+    (tmp_path / "c.jsonl.xz").write_bytes(b"not xz")
+    args[1] = str(tmp_path / "c.jsonl.xz")
+    result = _run(args)
+    assert result.returncode != 0 and "cannot read" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_quality_bench_defaults_to_the_vendored_sbir_set():
+    """The data ships in the repository (no ../shared): the defaults exist and decompress to
+    the documented set of 857 challenges, 1,289 solutions and one winner per challenge."""
+    spec = importlib.util.spec_from_file_location("ranking_quality", SCRIPT)
+    ranking_quality = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ranking_quality)
+    paths = {name: Path(value) for name, value in vars(ranking_quality._parser().parse_args([])).items()
+             if name != "rankings"}
+    assert all(path.is_relative_to(ROOT / "bench" / "data" / "sbir-2015") for path in paths.values())
+    challenges = ranking_quality.read_items(str(paths["challenges"]), CHALLENGE)
+    solutions = ranking_quality.read_items(str(paths["solutions"]), SOLUTION)
+    relevant = ranking_quality.read_qrels(str(paths["qrels"]))
+    assert (len(challenges), len(solutions), len(relevant)) == (857, 1289, 857)
+    assert set().union(*relevant.values()) <= {s.id for s in solutions}

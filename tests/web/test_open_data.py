@@ -14,7 +14,7 @@ from app.services.moderation import actions as moderation
 from app.services.procurement import applications
 from tests.pilot_scenario import COMMENT, evaluated_pilot
 
-SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "ocds-1.1.5"
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas" / "ocds-1.1.5"
 PRIVATE_APPROACH = "Secret approach: retrofit pantographs by night"
 
 
