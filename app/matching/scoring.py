@@ -34,6 +34,12 @@ def pair_scores(
         factor(q, c) = (1 + sum of the bonuses of the signals that fire) / (1 + SIGNAL_TOTAL)
         score(q, c)  = round(SCALE * text(q, c) * factor(q, c))   if c is eligible for q, else 0
 
+    The signals (bonuses in signals.py): a shared sector, shared tags (counted up to
+    TAGS_FULL), the solution's TRL reaching the challenge's, the same country, the
+    challenge's deadline still open. Eligible: the candidate is active, of another
+    organisation and, for a challenge, not past its deadline. With feedback, q is first
+    steered (``steer``) and the candidates it hid score 0 (``feedback_scores``).
+
     ``facts`` and ``passages`` are the query rows' own (passage owners numbered like the rows).
     ``dense_product`` and ``pair_multiplier`` are the fast equals of ``(a @ b).toarray()`` and
     of the plain factor above (see app/matching/fast).

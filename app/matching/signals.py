@@ -1,4 +1,4 @@
-"""Structured facts of items stored as arrays, and the vectorised signals they produce."""
+"""Structured facts of items as arrays, the bonus of each signal, and which pairs are eligible."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ def cached_postings(owner: Any) -> sp.csr_matrix:
 
     Not pickled; reset ``_postings`` to None when the matrix changes. The rebuild's two
     worker threads ask for it at once: the lock (checked twice, so later calls take no lock)
-    makes one of them build it instead of both, which would double the peak memory.
+    makes one of them build it instead of both (twice the work, and two copies held at once).
     """
     found = getattr(owner, "_postings", None)
     if found is None:
