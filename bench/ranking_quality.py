@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.matching import CHALLENGE, SOLUTION, Item, fit  # noqa: E402
-from app.matching.ranking import score_matrix  # noqa: E402
+from app.matching.scoring import score_matrix  # noqa: E402
 
 CUTOFF = 10
 SAVED_RANKS = 100

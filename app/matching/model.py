@@ -1,4 +1,4 @@
-"""The fitted model: vocabulary and idf, one weighted term matrix per side, serialisation."""
+"""The fitted model: its terms and idf, one weighted term matrix per side, serialisation."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
 from app.matching import passages
+from app.matching.fast.postings import cached_postings
 from app.matching.passages import Passages
 from app.matching.records import CHALLENGE, SOLUTION, Item, ItemId, Kind, id_sort_key
 from app.matching.signals import Codebooks, Facts
-from app.matching.sparse_util import postings
+from app.matching.term_index import TermIndex, fit_counts, transform_counts
 from app.matching.text import TextSettings
-from app.matching.vocab import Vocabulary, fit_counts, transform_counts
 
 FORMAT = "civimatch-matching/3"
 DEFAULT_SETTINGS = TextSettings()
@@ -52,7 +52,7 @@ class Side:
     @property
     def postings(self) -> sp.csr_matrix:
         """Term x item matrix (an inverted index): one query's products touch only its terms."""
-        return postings(self)
+        return cached_postings(self)
 
     def __getstate__(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
@@ -61,26 +61,11 @@ class Side:
         self.__dict__.update(state)
         self._postings = None
 
+
 # Shared terms are looked for among the heaviest REASON_TERMS terms of each text: a term
 # among a pair's top contributions is almost always among both texts' heaviest, and this
 # bounds the work per pair (a rebuild explains millions of pairs).
 REASON_TERMS = 48
-
-
-def heaviest(vectors: sp.csr_matrix, limit: int = REASON_TERMS) -> sp.csr_matrix:
-    """Each row's ``limit`` largest entries (ties: lower column), as a CSR matrix."""
-    vectors = vectors.tocsr()
-    counts = np.diff(vectors.indptr)
-    if not len(counts) or counts.max(initial=0) <= limit:
-        return vectors
-    row_of = np.repeat(np.arange(vectors.shape[0]), counts)
-    order = np.lexsort((vectors.indices, -vectors.data, row_of))
-    rank = np.arange(len(order)) - vectors.indptr[row_of[order]]
-    keep = np.sort(order[rank < limit])
-    indptr = np.concatenate([[0], np.cumsum(np.minimum(counts, limit))])
-    return sp.csr_matrix((vectors.data[keep], vectors.indices[keep], indptr), shape=vectors.shape)
-
-
 
 
 @dataclass
@@ -88,7 +73,7 @@ class MatchModel:
     """A fitted recommender: serialise with ``to_bytes``, reload with ``from_bytes``."""
 
     settings: TextSettings
-    vocab: Vocabulary
+    vocab: TermIndex
     idf: np.ndarray
     average_length: float
     sides: dict[Kind, Side]
@@ -154,10 +139,19 @@ class MatchModel:
     @classmethod
     def from_bytes(cls, data: bytes) -> MatchModel:
         """Load a model written by ``to_bytes``; only load bytes you wrote yourself."""
-        fmt, state = pickle.loads(data)  # noqa: S301 (trusted bytes written by to_bytes)  # nosec B301
+        fmt, state = _Unpickler(io.BytesIO(data)).load()  # trusted bytes written by to_bytes  # nosec B301
         if fmt != FORMAT:
             raise ValueError(f"unsupported matching model format: {fmt!r}")
         return cls(**state)
+
+
+# Models stored before a class moved name it by its old path; they load as the same class.
+_MOVED = {("app.matching.vocab", "Vocabulary"): ("app.matching.term_index", "TermIndex")}
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> type:
+        return super().find_class(*_MOVED.get((module, name), (module, name)))
 
 
 def fit(
@@ -247,7 +241,7 @@ def _weigh(counts: sp.csr_matrix, idf: np.ndarray, average_length: float, settin
     return normalize(weighted, norm="l2", copy=False)
 
 
-def _version(settings: TextSettings, vocab: Vocabulary, idf: np.ndarray) -> str:
+def _version(settings: TextSettings, vocab: TermIndex, idf: np.ndarray) -> str:
     digest = hashlib.sha256(repr((FORMAT, settings)).encode())
     digest.update("\0".join(vocab.stems).encode("utf-8"))
     for array in (*vocab.tables, *vocab.columns, idf):

@@ -24,8 +24,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
+from app.matching.fast.postings import cached_postings
 from app.matching.records import SOLUTION, Item
-from app.matching.sparse_util import postings, widen
+from app.matching.stacking import stack_rows
 from app.matching.text import MAX_FIELD_CHARS, TextSettings
 
 # Paragraphs are separated by blank lines (as in Markdown).
@@ -61,7 +62,7 @@ class Passages:
     @property
     def postings(self) -> sp.csr_matrix:
         """Term x passage matrix, so that products touch only a query's terms."""
-        return postings(self)
+        return cached_postings(self)
 
     @property
     def groups(self) -> tuple[np.ndarray, np.ndarray]:
@@ -91,9 +92,7 @@ class Passages:
 
     def append(self, other: Passages, offset: int) -> Passages:
         """These passages followed by ``other``'s, whose owners are shifted by ``offset``."""
-        width = max(self.matrix.shape[1], other.matrix.shape[1])
-        matrix = sp.vstack([widen(self.matrix, width), widen(other.matrix, width)], format="csr")
-        return Passages(matrix, np.concatenate([self.owner, other.owner + offset]))
+        return Passages(stack_rows(self.matrix, other.matrix), np.concatenate([self.owner, other.owner + offset]))
 
     def __getstate__(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}

@@ -18,9 +18,9 @@ from app.matching.evidence import (
     TRL,
     Evidence,
     gather,
-    heaviest_rows,
     top_columns,
 )
+from app.matching.fast.heaviest import heaviest_rows
 from app.matching.model import MatchModel
 from app.matching.records import Kind, Reason, other_kind
 from app.matching.signals import Codebook, Facts

@@ -1,4 +1,4 @@
-"""Structured facts of items stored as arrays, and the vectorised signals they produce."""
+"""Structured facts of items as arrays, the bonus of each signal, and which pairs are eligible."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from app.matching.records import CHALLENGE, Item, Kind
-from app.matching.sparse_util import widen
+from app.matching.stacking import stack_rows
 
 # Bonus of each signal when it fires. A pair's text score is multiplied by
 # (1 + sum of fired bonuses) / (1 + SIGNAL_TOTAL): a missing fact costs nothing relative to
@@ -98,57 +98,12 @@ class Facts:
     def append(self, other: Facts) -> Facts:
         """Return these facts followed by ``other``'s."""
         return Facts(
-            _vstack(self.sectors, other.sectors), _vstack(self.tags, other.tags),
+            stack_rows(self.sectors, other.sectors), stack_rows(self.tags, other.tags),
             np.concatenate([self.trl, other.trl]), np.concatenate([self.country, other.country]),
             np.concatenate([self.city, other.city]),
             np.concatenate([self.deadline, other.deadline]),
             np.concatenate([self.org, other.org]), np.concatenate([self.active, other.active]),
         )
-
-
-def _multipliers() -> np.ndarray:
-    """The factor of every signal combination, indexed by a byte code: bit 0 same sector,
-    bits 1-2 shared tags (capped at TAGS_FULL), bit 3 TRL, bit 4 place, bit 5 deadline."""
-    code = np.arange(64)
-    bonus = SECTOR_BONUS * (code & 1) + TAGS_BONUS * ((code >> 1) & 3) / TAGS_FULL
-    bonus = bonus + TRL_BONUS * ((code >> 3) & 1) + PLACE_BONUS * ((code >> 4) & 1)
-    bonus = bonus + DEADLINE_BONUS * ((code >> 5) & 1)
-    return ((1.0 + bonus) / (1.0 + SIGNAL_TOTAL)).astype(np.float32)
-
-
-_MULTIPLIERS = _multipliers()
-
-
-def pair_multiplier(query: Facts, query_kind: Kind, cand: Facts, now: float) -> np.ndarray:
-    """Factor in [1/(1+SIGNAL_TOTAL), 1] applied to each pair's text score (queries x candidates),
-    from one byte per pair that codes which signals fired: less memory, fewer passes.
-
-    The sector and tag signals are sparse (few pairs share a label), so only the pairs that
-    share one are touched instead of turning both products into dense float arrays.
-    """
-    if query_kind == CHALLENGE:
-        required, reached, deadline = query.trl[:, None], cand.trl[None, :], _is_open(query.deadline, now)[:, None]
-    else:
-        required, reached, deadline = cand.trl[None, :], query.trl[:, None], _is_open(cand.deadline, now)[None, :]
-    code = np.greater_equal(reached, required)
-    code &= required >= 0
-    code = code.view(np.uint8)
-    code <<= 3
-    place = np.equal(query.country[:, None], cand.country[None, :])
-    place &= (query.country >= 0)[:, None]
-    code |= np.left_shift(place, 4, dtype=np.uint8)
-    code |= np.left_shift(deadline, 5, dtype=np.uint8)
-    _mark_shared(code, query.sectors, cand.sectors, lambda shared: (shared > 0).astype(np.uint8))
-    _mark_shared(code, query.tags, cand.tags, lambda shared: np.minimum(shared, TAGS_FULL).astype(np.uint8) << 1)
-    return _MULTIPLIERS[code]
-
-
-def _mark_shared(code: np.ndarray, query: sp.csr_matrix, cand: sp.csr_matrix, bits) -> None:
-    """OR ``bits(count of shared labels)`` into ``code`` at the pairs that share a label."""
-    width = max(query.shape[1], cand.shape[1])
-    product = (widen(query, width) @ widen(cand, width).T).tocsr()
-    rows = np.repeat(np.arange(product.shape[0]), np.diff(product.indptr))
-    code[rows, product.indices] |= bits(product.data)
 
 
 def eligible(query: Facts, cand: Facts, cand_kind: Kind, now: float) -> np.ndarray:
@@ -165,7 +120,7 @@ def now_timestamp(now: datetime | None) -> float:
     return _timestamp(now or datetime.now(UTC))
 
 
-def _is_open(deadlines: np.ndarray, now: float) -> np.ndarray:
+def is_open(deadlines: np.ndarray, now: float) -> np.ndarray:
     return ~np.isnan(deadlines) & (deadlines > now)
 
 
@@ -176,11 +131,6 @@ def _indicator(code_lists: Iterable[list[int]]) -> sp.csr_matrix:
     width = int(indices.max()) + 1 if len(indices) else 0
     data = np.ones(len(indices), dtype=np.float32)
     return sp.csr_matrix((data, indices, indptr), shape=(len(rows), width))
-
-
-def _vstack(top: sp.csr_matrix, bottom: sp.csr_matrix) -> sp.csr_matrix:
-    width = max(top.shape[1], bottom.shape[1])
-    return sp.vstack([widen(top, width), widen(bottom, width)], format="csr")
 
 
 def _city_code(item: Item, cities: Codebook, grow: bool) -> int:

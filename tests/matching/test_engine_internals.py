@@ -18,16 +18,17 @@ from app.matching import (
     fit,
     rank_challenges_for_solution,
     rank_solutions_for_challenge,
-    ranking,
-    tokens,
+    rebuild,
     top_k_all,
 )
-from app.matching.ranking import SCALE, score_matrix
+from app.matching.fast import forked_tokenise
+from app.matching.fast.signal_bytes import pair_multiplier, plain_pair_multiplier
+from app.matching.fast.topk import ColumnTopK, best_k, score_keys, top_k
 from app.matching.records import other_kind
-from app.matching.signals import SIGNAL_TOTAL, TAGS_FULL, Codebooks, Facts, pair_multiplier
+from app.matching.scoring import SCALE, score_matrix
+from app.matching.signals import SIGNAL_TOTAL, TAGS_FULL, Codebooks, Facts
+from app.matching.term_index import fit_counts, transform_counts
 from app.matching.text import Analyzer
-from app.matching.topk import ColumnTopK, best_k, score_keys, top_k
-from app.matching.vocab import fit_counts, transform_counts
 
 WORDS = "bus fleet charging depot flood river sensor school canteen waste heat pump retrofit air quality".split()
 
@@ -113,7 +114,7 @@ def test_best_k_equals_keying_and_sorting_every_entry():
 
 @pytest.mark.parametrize("block_rows", [4, 128])
 def test_top_k_all_equals_the_full_score_matrix_both_ways(monkeypatch, block_rows):
-    monkeypatch.setattr(ranking, "BLOCK_ROWS", block_rows)  # 4: many blocks scored in threads
+    monkeypatch.setattr(rebuild, "BLOCK_ROWS", block_rows)  # 4: many blocks scored in threads
     challenges, solutions = _random_corpus(3)
     model = fit(challenges, solutions)
     scores = np.rint(score_matrix(model, NOW) * SCALE).astype(np.int64)
@@ -186,21 +187,22 @@ def test_pair_multiplier_equals_the_signals_of_every_pair(query_kind):
     cand = Facts.of(items(other_kind(query_kind), 40), books, grow=True)
     stamp = NOW.timestamp()
     expected = _plain_multiplier(query, query_kind, cand, stamp)
+    assert np.array_equal(plain_pair_multiplier(query, query_kind, cand, stamp), expected)
     assert np.array_equal(pair_multiplier(query, query_kind, cand, stamp), expected)
     assert len(np.unique(expected)) > 10
     assert expected.min() >= 1 / (1 + SIGNAL_TOTAL) - 1e-7 and expected.max() <= 1
 
 
-_serial_codes = tokens._codes
+_serial_codes = forked_tokenise.one_pass_codes
 
 
 def test_fit_tokenised_in_two_processes_equals_one_pass(monkeypatch):
     challenges, solutions = _random_corpus(11, 40, 60)
     solutions.append(solution(5000, "zebra crossing lights. unique words only here"))  # stems new in 2nd half
     serial = fit(challenges, solutions)
-    monkeypatch.setattr(tokens, "PARALLEL_MIN_ITEMS", 2)
+    monkeypatch.setattr(forked_tokenise, "PARALLEL_MIN_ITEMS", 2)
     here = []  # items tokenised in this process: only the first half when the child works
-    monkeypatch.setattr(tokens, "_codes", lambda lexicon, items, settings: here.append(len(items))
+    monkeypatch.setattr(forked_tokenise, "one_pass_codes", lambda lexicon, items, settings: here.append(len(items))
                         or _serial_codes(lexicon, items, settings))
     forked = fit(challenges, solutions)
     assert here == [len(challenges + solutions) // 2]
@@ -215,9 +217,9 @@ def test_transforming_in_two_processes_equals_one_pass(monkeypatch):
     model = fit(challenges, solutions)
     later = [*_random_corpus(14, 10, 10)[1], solution(6000, "zebra crossing bus fleet. never seen words")]
     serial = transform_counts(model.vocab, later, DEFAULT_SETTINGS)
-    monkeypatch.setattr(tokens, "PARALLEL_MIN_ITEMS", 2)
+    monkeypatch.setattr(forked_tokenise, "PARALLEL_MIN_ITEMS", 2)
     here = []
-    monkeypatch.setattr(tokens, "_codes", lambda lexicon, items, settings: here.append(len(items))
+    monkeypatch.setattr(forked_tokenise, "one_pass_codes", lambda lexicon, items, settings: here.append(len(items))
                         or _serial_codes(lexicon, items, settings))
     stems_before = dict(model.vocab.stems)
     forked = transform_counts(model.vocab, later, DEFAULT_SETTINGS)
@@ -234,6 +236,6 @@ def test_fit_falls_back_to_one_pass_when_no_child_process_can_start(monkeypatch)
         def __init__(self, *args, **kwargs):
             raise OSError("no fork here")
 
-    monkeypatch.setattr(tokens, "PARALLEL_MIN_ITEMS", 2)
-    monkeypatch.setattr(tokens, "ProcessPoolExecutor", NoProcesses)
+    monkeypatch.setattr(forked_tokenise, "PARALLEL_MIN_ITEMS", 2)
+    monkeypatch.setattr(forked_tokenise, "ProcessPoolExecutor", NoProcesses)
     assert fit(challenges, solutions).version == serial.version

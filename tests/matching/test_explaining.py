@@ -10,9 +10,10 @@ import scipy.sparse as sp
 from matching_fixtures import NOW, challenge, solution
 
 from app.matching import Reason, fit, rank_challenges_for_solution, rank_solutions_for_challenge, reasons, top_k_all
-from app.matching.evidence import CANDIDATE_TERMS, distinct_rows, heaviest_rows, heaviest_terms
-from app.matching.model import heaviest
-from app.matching.ranking import _dense_product
+from app.matching.evidence import CANDIDATE_TERMS, distinct_rows
+from app.matching.fast.heaviest import heaviest_rows, heaviest_terms
+from app.matching.fast.heaviest import plain_heaviest as heaviest
+from app.matching.fast.product import dense_product
 from app.matching.reasons import shared_terms
 
 WORDS = "bus fleet charging depot flood river sensor school canteen waste heat pump retrofit air".split()
@@ -133,7 +134,7 @@ def test_dense_product_equals_the_scipy_product_bit_for_bit(shape):
     rng = np.random.default_rng(3)
     queries = sp.random(shape[0], 80, density=0.2, format="csr", random_state=rng, dtype=np.float32)
     postings = sp.random(80, shape[1], density=0.3, format="csr", random_state=rng, dtype=np.float32)
-    got, expected = _dense_product(queries, postings), (queries @ postings).toarray()
+    got, expected = dense_product(queries, postings), (queries @ postings).toarray()
     assert got.dtype == expected.dtype and np.array_equal(got.view(np.int32), expected.view(np.int32))
 
 

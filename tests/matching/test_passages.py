@@ -14,11 +14,11 @@ from app.matching import (
     fit,
     rank_challenges_for_solution,
     rank_solutions_for_challenge,
-    ranking,
+    rebuild,
     top_k_all,
 )
 from app.matching.passages import MAX_PASSAGES, split
-from app.matching.ranking import SCALE, score_matrix
+from app.matching.scoring import SCALE, score_matrix
 from app.matching.text import TextSettings
 
 WORDS = ("bus fleet charging depot flood river sensor school canteen waste heat pump retrofit air "
@@ -87,7 +87,7 @@ def test_a_challenge_close_to_one_project_of_a_long_profile_scores_higher():
 
 @pytest.mark.parametrize("block_rows", [3, 128])
 def test_top_k_all_one_item_and_the_score_matrix_agree_with_passages(monkeypatch, block_rows):
-    monkeypatch.setattr(ranking, "BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(rebuild, "BLOCK_ROWS", block_rows)
     challenges, solutions = _profile_corpus(5)
     model = fit(challenges, solutions)
     assert len(model.sides["solution"].passages) and not len(model.sides["challenge"].passages)

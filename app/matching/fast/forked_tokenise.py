@@ -1,4 +1,4 @@
-"""Token codes of many items, in two processes for a large fit (tokenising is pure Python).
+"""``tokenise.token_codes`` in two processes for a large batch (tokenising is pure Python).
 
 The second half of the items is tokenised in a forked child with its own stem numbering;
 its stems are then renumbered exactly as one pass over all items would have numbered them
@@ -9,14 +9,14 @@ sight), so the fitted vocabulary, and the model version, do not depend on the sp
 from __future__ import annotations
 
 import multiprocessing
-from array import array
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
 from app.matching.records import Item
-from app.matching.text import BREAK, Lexicon, TextSettings, field_text
+from app.matching.text import Lexicon, TextSettings
+from app.matching.tokenise import token_codes as one_pass_codes
 
 # Below this many items a child process costs more than it saves.
 PARALLEL_MIN_ITEMS = 20_000
@@ -24,14 +24,16 @@ PARALLEL_MIN_ITEMS = 20_000
 _FORKED_ITEMS: Sequence[Item] = ()  # handed to the forked child through memory, not pickling
 
 
-def token_codes(lexicon: Lexicon, items: Sequence[Item], settings: TextSettings) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of every field of every item, each field followed by BREAK, and each field's length.
+def forked_token_codes(
+    lexicon: Lexicon, items: Sequence[Item], settings: TextSettings,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Equal to ``one_pass_codes`` (tokenise.token_codes), codes and stem numbering alike.
 
     At least PARALLEL_MIN_ITEMS items split the work with a child process when the platform
     can fork (a fit's items, or a large batch transformed with a fitted vocabulary).
     """
     if len(items) < max(PARALLEL_MIN_ITEMS, 2) or not _can_fork():
-        return _codes(lexicon, items, settings)
+        return one_pass_codes(lexicon, items, settings)
     global _FORKED_ITEMS
     half = len(items) // 2
     _FORKED_ITEMS = items
@@ -40,11 +42,11 @@ def token_codes(lexicon: Lexicon, items: Sequence[Item], settings: TextSettings)
     try:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
             future = pool.submit(_child_codes, half, len(items), settings, fixed)
-            first = _codes(lexicon, items[:half], settings)
+            first = one_pass_codes(lexicon, items[:half], settings)
             second_codes, second_lengths, second_stems = future.result()
     except (OSError, RuntimeError):  # no child process after all (BrokenProcessPool...): one pass here
         # Stems of the first half, if already numbered, keep the ids one pass gives them.
-        return _codes(lexicon, items, settings)
+        return one_pass_codes(lexicon, items, settings)
     finally:
         _FORKED_ITEMS = ()
     if lexicon.grow:
@@ -58,21 +60,8 @@ def _child_codes(
     start: int, stop: int, settings: TextSettings, fixed: dict[str, int] | None,
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     stems: dict[str, int] = {} if fixed is None else fixed
-    codes, lengths = _codes(Lexicon(stems, grow=fixed is None), _FORKED_ITEMS[start:stop], settings)
+    codes, lengths = one_pass_codes(Lexicon(stems, grow=fixed is None), _FORKED_ITEMS[start:stop], settings)
     return codes, lengths, list(stems) if fixed is None else []
-
-
-def _codes(lexicon: Lexicon, items: Sequence[Item], settings: TextSettings) -> tuple[np.ndarray, np.ndarray]:
-    stream = array("q")
-    lengths = array("q")
-    for item in items:
-        for name, _ in settings.field_weights:
-            codes = lexicon.codes(field_text(item, name))
-            stream.extend(codes)
-            stream.append(BREAK)
-            lengths.append(len(codes) + 1)
-    return (np.array(stream, dtype=np.int64) if len(stream) else np.zeros(0, dtype=np.int64),
-            np.array(lengths, dtype=np.int64) if len(lengths) else np.zeros(0, dtype=np.int64))
 
 
 def _can_fork() -> bool:

@@ -1,4 +1,4 @@
-"""Counting terms (stems and word n-grams) of many items at once, as integer codes in numpy.
+"""The fitted terms (stems and word n-grams) of a corpus, counted as integer codes in numpy.
 
 A stem is an integer id; an n-gram is coded from its (n-1)-gram prefix code and its last
 stem (``prefix * n_stems + stem``). Fitting finds every distinct n-gram with ``np.unique``,
@@ -15,16 +15,19 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from app.matching.fast.forked_tokenise import forked_token_codes
 from app.matching.records import Item
 from app.matching.text import Lexicon, TextSettings
-from app.matching.tokens import token_codes
 
 INVALID = -2
 
 
 @dataclass
-class Vocabulary:
-    """The fitted terms: stems, n-gram tables and the matrix column of each kept term."""
+class TermIndex:
+    """The fitted terms: stems, n-gram tables and the matrix column of each kept term.
+
+    Not to be confused with ``MatchModel.vocabulary``, the term text -> column dict built from it.
+    """
 
     stems: dict[str, int]
     # tables[i]: sorted keys of the (i + 2)-grams worth recognising (kept, or prefix of one)
@@ -34,7 +37,7 @@ class Vocabulary:
     size: int
 
     @classmethod
-    def empty(cls) -> Vocabulary:
+    def empty(cls) -> TermIndex:
         """A vocabulary with no term (nothing usable in the corpus)."""
         return cls({}, [], [np.zeros(0, dtype=np.int32)], 0)
 
@@ -76,7 +79,7 @@ class Vocabulary:
 def fit_counts(
     items: Sequence[Item], settings: TextSettings, document_of: np.ndarray | None = None,
     n_documents: int | None = None,
-) -> tuple[sp.csr_matrix, Vocabulary]:
+) -> tuple[sp.csr_matrix, TermIndex]:
     """Field-weighted term counts of ``items`` (rows) and the vocabulary fitted on them.
 
     When several items are parts of one document (``document_of[i]``, ascending, of
@@ -105,7 +108,7 @@ def fit_counts(
     return _select(counts, full, len(items), vocabulary.size), vocabulary
 
 
-def transform_counts(vocabulary: Vocabulary, items: Sequence[Item], settings: TextSettings) -> sp.csr_matrix:
+def transform_counts(vocabulary: TermIndex, items: Sequence[Item], settings: TextSettings) -> sp.csr_matrix:
     """Field-weighted counts of ``items`` in a fitted vocabulary; unseen terms are ignored."""
     codes, docs, weights = _stream(Lexicon(vocabulary.stems, grow=False), items, settings)
     n_stems = max(len(vocabulary.stems), 1)
@@ -126,7 +129,7 @@ def transform_counts(vocabulary: Vocabulary, items: Sequence[Item], settings: Te
 
 def _stream(lexicon: Lexicon, items: Sequence[Item], settings: TextSettings):
     """All token codes of all fields, each field followed by BREAK; with doc and weight."""
-    codes, lengths_np = token_codes(lexicon, items, settings)
+    codes, lengths_np = forked_token_codes(lexicon, items, settings)
     n_fields = len(settings.field_weights)
     docs = np.repeat(np.repeat(np.arange(len(items), dtype=np.int32), n_fields), lengths_np)
     field_weights = np.array([w for _, w in settings.field_weights], dtype=np.float32)
@@ -205,7 +208,7 @@ def _compact(stems: dict[str, int], keys: list[np.ndarray], keep: list[np.ndarra
         tables.append(prefix * n_stems + last)
         renumber = np.cumsum(needed[order]) - 1
         columns.append(full[order][needed[order]])
-    return Vocabulary(stems, tables, columns, start), full
+    return TermIndex(stems, tables, columns, start), full
 
 
 def _select(counts: list[sp.csr_matrix], full: list[np.ndarray], n_docs: int, size: int) -> sp.csr_matrix:

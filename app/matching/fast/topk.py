@@ -1,8 +1,8 @@
-"""Top-k selection over integer scores: each row's best columns, each column's best rows.
+"""Top-k selection over integer scores: the plain definition, then each row's and column's best fast.
 
-Scores are integers (micro-units, 0 = no match). Ties are broken by id through sort keys
+Scores are integers (micro-units, 0 = no match). Ties are broken by id through int64 sort keys
 ``score * n + (n - 1 - id rank)``, unique within a row (or a column), so every selection
-here is exactly "sort by key, take the first k".
+here is exactly "sort by key, take the first k" (``top_k(score_keys(...))``, the plain one).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 
 
 def score_keys(micro: np.ndarray, id_rank: np.ndarray, n: int | None = None) -> np.ndarray:
-    """Unique sort keys per row: score first, then the lower id; -1 marks no match.
+    """The plain definition's keys: unique per row, score first, then the lower id; -1 marks no match.
 
     ``id_rank`` ranks the columns' ids among all ``n`` ids of their side.
     """
@@ -22,7 +22,7 @@ def score_keys(micro: np.ndarray, id_rank: np.ndarray, n: int | None = None) -> 
 
 
 def top_k(keys: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Column indices and keys of each row's ``k`` largest keys, best first."""
+    """The plain definition: column indices and keys of each row's ``k`` largest keys, best first."""
     k = min(k, keys.shape[1])
     if k <= 0:
         empty = np.zeros((keys.shape[0], 0), dtype=np.int64)
@@ -62,8 +62,9 @@ class ColumnTopK:
     """Each column's running top-k (key, row) over blocks of rows.
 
     A row's key in a column is ``micro * n_keys + (n_keys - 1 - id rank of the row)``, as in
-    ``_keys``. Only entries above the column's current k-th key are kept, so after the
-    first blocks very few entries of a block survive the comparison (no sort of whole blocks).
+    ``score_keys``; the result equals sorting each column's keys and taking the first k.
+    Only entries above the column's current k-th key are kept, so after the first blocks
+    very few entries of a block survive the comparison (no sort of whole blocks).
     """
 
     def __init__(self, k: int, n_columns: int, n_keys: int) -> None:
