@@ -39,7 +39,7 @@ def default_base_url() -> str:
 
 
 def security_settings() -> dict:
-    """Rate limits, session time-outs, token lifetimes and trusted hosts (README, 'Security')."""
+    """Rate limits, session time-outs, token lifetimes and trusted hosts (docs/security.md)."""
     hosts = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
     return {
         "TRUSTED_HOSTS": hosts or None,  # None: the BASE_URL host + localhost (app.security.hosts)
