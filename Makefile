@@ -32,8 +32,9 @@ seed: migrate
 	$(FLASK) seed load
 	$(FLASK) matches rebuild
 
+# HOST and PORT reach the app too: without BASE_URL (environment or .env), its links name http://HOST:PORT.
 run: seed
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # Debian's Chromium for the browser tests (never a downloaded browser build).
 chromium:

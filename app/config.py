@@ -23,8 +23,23 @@ def default_database_url() -> str:
     return f"sqlite:///{ROOT / 'instance' / 'civimatch.sqlite'}"
 
 
+def default_base_url() -> str:
+    """Where `make run` serves the app: http://HOST:PORT from the environment, else http://127.0.0.1:8000.
+
+    Only a default: an explicit BASE_URL (environment or .env) always wins. A wildcard bind address
+    (0.0.0.0, ::) is no address to link to, so links then name 127.0.0.1.
+    """
+    host = os.environ.get("HOST", "").strip() or "127.0.0.1"
+    if host in {"0.0.0.0", "::", "[::]"}:  # noqa: S104 (compared, never bound)
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 literal in a URL
+    port = os.environ.get("PORT", "").strip() or "8000"
+    return f"http://{host}:{port}"
+
+
 def security_settings() -> dict:
-    """Rate limits, session time-outs, token lifetimes and trusted hosts (README, 'Security')."""
+    """Rate limits, session time-outs, token lifetimes and trusted hosts (docs/security.md)."""
     hosts = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
     return {
         "TRUSTED_HOSTS": hosts or None,  # None: the BASE_URL host + localhost (app.security.hosts)
@@ -51,7 +66,7 @@ def from_environment() -> dict:
         if env not in {"development", "test"}:
             raise ConfigError("SECRET_KEY is not set: refusing to start outside development (set SECRET_KEY).")
         secret = DEV_SECRET
-    base_url = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    base_url = (os.environ.get("BASE_URL", "").strip() or default_base_url()).rstrip("/")
     return {
         "ENV_NAME": env,
         "SECRET_KEY": secret,

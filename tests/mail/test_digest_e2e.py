@@ -1,4 +1,4 @@
-"""Done-when: a seeded buyer and innovator receive correct digests from the README's commands, in real SMTP."""
+"""Done-when: a seeded buyer and innovator receive correct digests from docs/delivery.md's commands, in real SMTP."""
 from __future__ import annotations
 
 import re

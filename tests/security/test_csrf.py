@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from tests.security.routes import rules, sample_path
 
-# Documented exemptions (README, 'Security'): RFC 8058 one-click unsubscribe is posted by mail clients,
+# Documented exemptions (docs/security.md): RFC 8058 one-click unsubscribe is posted by mail clients,
 # which cannot hold a CSRF token; the signed token in its URL is the proof instead.
 CSRF_EXEMPT = {"digests.unsubscribe_post"}
 
