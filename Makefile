@@ -49,8 +49,10 @@ test: install-dev chromium
 security: install-dev
 	bash scripts/security.sh
 
+# ruff, then the layer contracts of .importlinter (docs/architecture.md); the suite checks them too (tests/test_layers.py).
 lint: install-dev
 	$(BIN)/ruff check app tests bench
+	$(BIN)/lint-imports --no-cache --no-logo
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -5,8 +5,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from app.forms_common import ActionForm
-from app.mail import delivery
 from app.mail.digest_email import LinkSettings
+from app.services.digests import outbox_admin
 from app.services.digests import runs as digests
 from app.services.errors import ServiceError
 from app.web import abort_for, actor_id, get_session
@@ -24,7 +24,7 @@ def require_admin():
 @bp.route("/outbox")
 def outbox():
     db = get_session()
-    lists = {status: delivery.pending_messages(db, actor_id(), status) for status in ("failed", "queued")}
+    lists = {status: outbox_admin.pending_messages(db, actor_id(), status) for status in ("failed", "queued")}
     return render_template("digests/admin_outbox.html", lists=lists, action_form=ActionForm())
 
 
@@ -32,7 +32,7 @@ def outbox():
 def retry(message_id: int):
     if ActionForm().validate_on_submit():
         try:
-            delivery.retry_message(get_session(), actor_id(), message_id)
+            outbox_admin.retry_message(get_session(), actor_id(), message_id)
         except ServiceError as exc:
             flash(exc.message, "danger")
         else:
@@ -43,7 +43,7 @@ def retry(message_id: int):
 @bp.route("/outbox/retry-failed", methods=["POST"])
 def retry_failed():
     if ActionForm().validate_on_submit():
-        count = delivery.retry_all_failed(get_session(), actor_id())
+        count = outbox_admin.retry_all_failed(get_session(), actor_id())
         flash(f"{count} failed message(s) queued again.", "success")
     return redirect(url_for("digest_admin.outbox"))
 
