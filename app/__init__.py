@@ -73,12 +73,12 @@ def register_cli(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app.templating import register_filters
+    from app.web.templating import register_filters
 
     register_filters(app)
 
 
 def register_error_pages(app: Flask) -> None:
-    from app.errors import register_handlers
+    from app.web.error_pages import register_handlers
 
     register_handlers(app)

@@ -5,10 +5,10 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import login_required
 
 from app.admin.forms import ReportForm
-from app.forms_common import apply_errors
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 from app.services.moderation import reports
-from app.web import abort_for, actor_id, get_session, viewer_org_id
+from app.web.form_helpers import apply_errors
+from app.web.request_context import abort_for, actor_id, get_session, viewer_org_id
 
 bp = Blueprint("reports", __name__, url_prefix="/report")
 DETAIL_ENDPOINTS = {"challenge": ("challenges.detail", "challenge_id"), "solution": ("solutions.detail", "solution_id"),

@@ -10,7 +10,7 @@ from app.services.errors import Conflict, ServiceError, ValidationFailed
 from app.services.moderation import actions as moderation
 from app.services.moderation import admin_queries as admin_views
 from app.services.moderation import reports
-from app.web import abort_for, actor_id, get_session
+from app.web.request_context import abort_for, actor_id, get_session
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ITEM_KINDS = "any(challenge,solution)"

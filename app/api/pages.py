@@ -8,10 +8,10 @@ from flask_login import current_user, login_required
 
 from app.api.forms import ApiTokenForm
 from app.api.openapi import build_document
-from app.forms_common import ActionForm, apply_errors
 from app.services.accounts import api_tokens
 from app.services.errors import ServiceError, ValidationFailed
-from app.web import abort_for, actor_id, get_session
+from app.web.form_helpers import ActionForm, apply_errors
+from app.web.request_context import abort_for, actor_id, get_session
 
 bp = Blueprint("api_pages", __name__)
 

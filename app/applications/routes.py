@@ -5,12 +5,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.applications.forms import ApplicationForm, CriteriaForm, DecisionForm, score_form
-from app.forms_common import ActionForm, apply_errors
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.marketplace import challenges
 from app.services.procurement import applications, evaluation
 from app.services.procurement.challenge_panel_queries import challenge_panel
-from app.web import abort_for, actor_id, get_session, viewer_org_id
+from app.web.form_helpers import ActionForm, apply_errors
+from app.web.request_context import abort_for, actor_id, get_session, viewer_org_id
 
 bp = Blueprint("applications", __name__)
 

@@ -7,14 +7,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.challenges.forms import ChallengeForm
-from app.forms_common import ActionForm, apply_errors
-from app.listing import challenge_query_from_args
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.marketplace import challenges
 from app.services.marketplace import discovery_queries as discovery
 from app.services.marketplace.content_rules import clean_tags
 from app.services.recommendations import rebuild as matches
-from app.web import abort_for, actor_id, get_session, viewer_org_id
+from app.web.form_helpers import ActionForm, apply_errors
+from app.web.query_args import challenge_query_from_args
+from app.web.request_context import abort_for, actor_id, get_session, viewer_org_id
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
 

@@ -6,12 +6,12 @@ from flask_login import current_user, login_required
 
 from app.digests.forms import DigestSettingsForm
 from app.extensions import csrf
-from app.forms_common import ActionForm, apply_errors
 from app.services.digests import preferences as digest_preferences
 from app.services.digests.schedule import WEEKDAYS
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.marketplace import saved_challenges
-from app.web import abort_for, actor_id, get_session
+from app.web.form_helpers import ActionForm, apply_errors
+from app.web.request_context import abort_for, actor_id, get_session
 
 bp = Blueprint("digests", __name__)
 

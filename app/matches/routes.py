@@ -4,13 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, flash, render_template, request
 from flask_login import current_user, login_required
 
-from app.forms_common import ActionForm
+from app.code_lists import SECTORS
 from app.services.errors import ServiceError
 from app.services.marketplace import challenges, solutions
 from app.services.recommendations import match_queries as match_lists
 from app.services.recommendations import rebuild as matches
-from app.vocabulary import SECTORS
-from app.web import abort_for, actor_id, get_session, safe_next
+from app.web.form_helpers import ActionForm
+from app.web.request_context import abort_for, actor_id, get_session, safe_next
 
 bp = Blueprint("matches", __name__)
 

@@ -5,11 +5,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from app.auth.forms import OrganisationForm
-from app.forms_common import apply_errors
 from app.services.accounts import organisations
 from app.services.accounts.users import OrganisationData
 from app.services.errors import ServiceError, ValidationFailed
-from app.web import abort_for, actor_id, get_session, viewer_org_id
+from app.web.form_helpers import apply_errors
+from app.web.request_context import abort_for, actor_id, get_session, viewer_org_id
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 

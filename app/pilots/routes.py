@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from app.forms_common import apply_errors
+from app.code_lists import COUNTRIES, SECTORS
 from app.pilots.forms import AwardForm, EvaluationForm, MeasurementForm, MilestoneForm, SpendForm, StatusForm
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.marketplace import challenges
 from app.services.procurement import pilot_records, pilots
 from app.services.transparency import pilot_register_queries as pilot_register
-from app.vocabulary import COUNTRIES, SECTORS
-from app.web import abort_for, actor_id, get_session, viewer_org_id
+from app.web.form_helpers import apply_errors
+from app.web.request_context import abort_for, actor_id, get_session, viewer_org_id
 
 bp = Blueprint("pilots", __name__)
 

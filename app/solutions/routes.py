@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.forms_common import ActionForm, apply_errors
-from app.listing import solution_query_from_args
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.marketplace import discovery_queries as discovery
 from app.services.marketplace import solutions
 from app.services.marketplace.content_rules import clean_tags
 from app.solutions.forms import SolutionForm
-from app.web import abort_for, actor_id, get_session, viewer_org_id
+from app.web.form_helpers import ActionForm, apply_errors
+from app.web.query_args import solution_query_from_args
+from app.web.request_context import abort_for, actor_id, get_session, viewer_org_id
 
 bp = Blueprint("solutions", __name__, url_prefix="/solutions")
 

@@ -1,0 +1,1 @@
+"""What every HTML blueprint shares: request context, safe redirects, form helpers, error pages, templating."""
