@@ -24,7 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
     register_template_helpers(app)
-    register_error_pages(app)
+    register_error_handlers(app)
     return app
 
 
@@ -78,7 +78,7 @@ def register_template_helpers(app: Flask) -> None:
     register_filters(app)
 
 
-def register_error_pages(app: Flask) -> None:
-    from app.web.error_pages import register_handlers
+def register_error_handlers(app: Flask) -> None:
+    from app.web.error_handlers import register_error_handlers as register_pages
 
-    register_handlers(app)
+    register_pages(app)  # the JSON API's own handlers are registered on its blueprint (app.api.errors)
