@@ -24,7 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_cli(app)
     register_template_helpers(app)
-    register_error_pages(app)
+    register_error_handlers(app)
     return app
 
 
@@ -73,12 +73,12 @@ def register_cli(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app.templating import register_filters
+    from app.web.templating import register_filters
 
     register_filters(app)
 
 
-def register_error_pages(app: Flask) -> None:
-    from app.errors import register_handlers
+def register_error_handlers(app: Flask) -> None:
+    from app.web.error_handlers import register_error_handlers as register_pages
 
-    register_handlers(app)
+    register_pages(app)  # the JSON API's own handlers are registered on its blueprint (app.api.errors)

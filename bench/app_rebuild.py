@@ -25,11 +25,11 @@ from sqlalchemy import insert, select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.cli.database import upgrade  # noqa: E402
+from app.code_lists import SECTORS  # noqa: E402
 from app.db import new_session, utcnow  # noqa: E402
 from app.matching import CHALLENGE, SOLUTION  # noqa: E402
 from app.models import Challenge, Match, Organisation, Solution, SolutionSector  # noqa: E402
 from app.services.recommendations import rebuild as matches  # noqa: E402
-from app.vocabulary import SECTORS  # noqa: E402
 from bench.matching_speed import NOW, SEED, Corpus  # noqa: E402
 
 SECTOR_CODES = {label: code for code, label in SECTORS.items()}

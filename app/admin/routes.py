@@ -6,11 +6,11 @@ from flask_login import current_user
 
 from app.admin.forms import HandleReportForm, ReasonForm
 from app.extensions import login_manager
-from app.services.errors import Conflict, ServiceError, ValidationFailed
+from app.services.errors import Conflict, ValidationFailed
 from app.services.moderation import actions as moderation
 from app.services.moderation import admin_queries as admin_views
 from app.services.moderation import reports
-from app.web import abort_for, actor_id, get_session
+from app.web.request_context import actor_id, get_session
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ITEM_KINDS = "any(challenge,solution)"
@@ -32,8 +32,6 @@ def _act(action, success: str, back: str, **back_args):
         action()
     except (ValidationFailed, Conflict) as exc:
         flash(exc.message, "danger")
-    except ServiceError as exc:
-        abort_for(exc)
     else:
         flash(success, "success")
     return redirect(url_for(back, **back_args))

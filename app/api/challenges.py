@@ -9,9 +9,9 @@ from app.api.auth import require_caller, viewer_org_id
 from app.api.registry import api_route, ok
 from app.api.values import parse_timestamp
 from app.db import get_session
-from app.listing import challenge_query_from_args
 from app.services.marketplace import challenges
 from app.services.marketplace import discovery_queries as discovery
+from app.web.query_args import challenge_query_from_args
 
 TAG = "Challenges"
 
@@ -27,7 +27,7 @@ def list_challenges(query: dict):
 
 
 def _as_args(query: dict) -> dict[str, str]:
-    """Validated values back in the web's query-string form, so both share app.listing's parsing."""
+    """Validated values back in the web's query-string form, so both share app.web.query_args' parsing."""
     args = {name: str(value) for name, value in query.items() if name not in ("deadline_ahead", "per_page")}
     if query.get("deadline_ahead"):
         args["deadline_ahead"] = "1"

@@ -5,8 +5,8 @@ from flask import Blueprint, Flask, current_app, jsonify, request
 from flask.wrappers import Response
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from app.services.errors import Conflict, Forbidden, InvalidTransition, ServiceError, ValidationFailed
-from app.services.errors import NotFound as ServiceNotFound
+from app.services.errors import ServiceError, ValidationFailed
+from app.web.error_handlers import classify
 
 API_PATH_PREFIX = "/api/"
 CODES = {
@@ -44,12 +44,10 @@ def from_api_error(error: ApiError) -> Response:
 
 
 def from_service_error(error: ServiceError) -> Response:
-    if isinstance(error, ValidationFailed):
-        return error_response(422, "validation_failed", error.message, error.field, errors=error.errors)
-    kinds = [(InvalidTransition, "invalid_transition"), (Conflict, "conflict"), (Forbidden, "forbidden"),
-             (ServiceNotFound, "not_found")]
-    code = next((name for kind, name in kinds if isinstance(error, kind)), "bad_request")
-    return error_response(error.status, code, error.message, error.field)
+    """Status and code from the one kind -> status table (app.web.error_handlers); field errors included."""
+    status, code = classify(error)
+    errors = error.errors if isinstance(error, ValidationFailed) else None
+    return error_response(status, code, error.message, error.field, errors=errors)
 
 
 def from_http_error(error: HTTPException) -> Response:
@@ -76,7 +74,11 @@ def from_unexpected(error: Exception) -> Response:
 
 
 def register_blueprint_handlers(bp: Blueprint) -> None:
-    """JSON for every error raised inside an API view (called once, when the blueprint is defined)."""
+    """JSON for every error raised inside an API view (called once, when the blueprint is defined).
+
+    Flask looks through the blueprint's handlers before the app's, so these win over the HTML pages' handlers
+    (app.web.error_handlers) for every /api/v1 route.
+    """
     bp.register_error_handler(ApiError, from_api_error)
     bp.register_error_handler(ServiceError, from_service_error)
     # Code-specific handlers first: they win over app-wide handlers for the same code.

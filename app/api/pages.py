@@ -8,10 +8,10 @@ from flask_login import current_user, login_required
 
 from app.api.forms import ApiTokenForm
 from app.api.openapi import build_document
-from app.forms_common import ActionForm, apply_errors
 from app.services.accounts import api_tokens
-from app.services.errors import ServiceError, ValidationFailed
-from app.web import abort_for, actor_id, get_session
+from app.services.errors import ValidationFailed
+from app.web.form_helpers import ActionForm, apply_errors
+from app.web.request_context import actor_id, get_session
 
 bp = Blueprint("api_pages", __name__)
 
@@ -45,8 +45,6 @@ def create_token():
             created = api_tokens.create_token(get_session(), actor_id(), form.name.data, form.validity())
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
-        except ServiceError as exc:
-            abort_for(exc)
         else:
             response = current_app.make_response(render_template("api/token_created.html", created=created))
             response.headers["Cache-Control"] = "no-store"  # the secret must not stay in any cache
@@ -58,9 +56,6 @@ def create_token():
 @login_required
 def revoke_token(token_id: int):
     if ActionForm().validate_on_submit():
-        try:
-            token = api_tokens.revoke_token(get_session(), actor_id(), token_id)
-        except ServiceError as exc:
-            abort_for(exc)
+        token = api_tokens.revoke_token(get_session(), actor_id(), token_id)
         flash(f"Token “{token.name}” revoked: it no longer works.", "success")
     return redirect(url_for("auth.account") + "#api-tokens")

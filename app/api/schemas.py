@@ -1,12 +1,12 @@
 """JSON Schemas (draft 2020-12, as OpenAPI 3.1 uses) for API requests and responses."""
 from __future__ import annotations
 
+from app.code_lists import COUNTRIES, CURRENCIES, ORG_KINDS, PRICING_MODELS, SECTORS
 from app.services.accounts import api_tokens
 from app.services.marketplace import challenges, solutions
 from app.services.marketplace.content_rules import MAX_TAG_LENGTH, MAX_TAGS
 from app.services.marketplace.discovery_queries import SORTS
 from app.services.pagination import MAX_PER_PAGE
-from app.vocabulary import COUNTRIES, CURRENCIES, ORG_KINDS, PRICING_MODELS, SECTORS
 
 MAX_ID = 2**31 - 1
 NO_NUL = "^[^\\x00]*$"  # PostgreSQL text cannot hold NUL characters

@@ -6,9 +6,9 @@ from app.api import serializers as out
 from app.api.auth import require_caller, viewer_org_id
 from app.api.registry import api_route, ok
 from app.db import get_session
-from app.listing import solution_query_from_args
 from app.services.marketplace import discovery_queries as discovery
 from app.services.marketplace import solutions
+from app.web.query_args import solution_query_from_args
 
 TAG = "Solutions"
 _EMPTY = {"title": "", "summary": "", "description": "", "sectors": [], "trl": None, "pricing_model": "",

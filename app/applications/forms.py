@@ -5,9 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms_lines import LineError, number, split_lines
+from app.code_lists import CURRENCIES
 from app.services.procurement.evaluation import MAX_SCORE, CriterionData
-from app.vocabulary import CURRENCIES
+from app.web.line_fields import LineError, number, split_lines
 
 
 class ApplicationForm(FlaskForm):

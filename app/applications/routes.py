@@ -5,12 +5,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.applications.forms import ApplicationForm, CriteriaForm, DecisionForm, score_form
-from app.forms_common import ActionForm, apply_errors
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.marketplace import challenges
 from app.services.procurement import applications, evaluation
 from app.services.procurement.challenge_panel_queries import challenge_panel
-from app.web import abort_for, actor_id, get_session, viewer_org_id
+from app.web.form_helpers import ActionForm, apply_errors
+from app.web.request_context import actor_id, get_session, viewer_org_id
 
 bp = Blueprint("applications", __name__)
 
@@ -24,18 +24,11 @@ def panel_helpers():
     return {"application_panel": application_panel}
 
 
-def _challenge(challenge_id: int):
-    try:
-        return challenges.view_challenge(get_session(), challenge_id, viewer_org_id())
-    except ServiceError as exc:
-        abort_for(exc)
-
-
 @bp.route("/challenges/<int:challenge_id>/apply", methods=["GET", "POST"])
 @login_required
 def apply(challenge_id: int):
     db = get_session()
-    challenge = _challenge(challenge_id)
+    challenge = challenges.view_challenge(db, challenge_id, viewer_org_id())
     if not current_user.is_innovator:
         flash("Only members of an innovating organisation can apply.", "warning")
         return redirect(url_for("challenges.detail", challenge_id=challenge_id))
@@ -76,10 +69,7 @@ def detail(application_id: int):
 def _detail_page(application_id: int, decision_form: DecisionForm):
     """The application page; a decision form that failed comes back with its errors and text."""
     db = get_session()
-    try:
-        application = applications.view_application(db, actor_id(), application_id)
-    except ServiceError as exc:
-        abort_for(exc)
+    application = applications.view_application(db, actor_id(), application_id)
     is_buyer = current_user.organisation_id == application.challenge.organisation_id
     has_errors = bool(decision_form.errors or decision_form.form_errors)
     return render_template("applications/detail.html", application=application, is_buyer=is_buyer,
@@ -94,10 +84,7 @@ def _detail_page(application_id: int, decision_form: DecisionForm):
 @login_required
 def withdraw(application_id: int):
     if ActionForm().validate_on_submit():
-        try:
-            applications.withdraw_application(get_session(), actor_id(), application_id)
-        except ServiceError as exc:
-            abort_for(exc)
+        applications.withdraw_application(get_session(), actor_id(), application_id)
         flash("Application withdrawn.", "success")
     return redirect(url_for("applications.detail", application_id=application_id))
 
@@ -106,10 +93,7 @@ def withdraw(application_id: int):
 @login_required
 def criteria(challenge_id: int):
     db = get_session()
-    try:
-        challenge = challenges.owned_challenge(db, actor_id(), challenge_id)
-    except ServiceError as exc:
-        abort_for(exc)
+    challenge = challenges.owned_challenge(db, actor_id(), challenge_id)
     form = CriteriaForm()
     if request.method == "GET":
         form.criteria.data = "\n".join(f"{c.name} | {c.weight} | {c.description}".rstrip(" |")
@@ -132,10 +116,7 @@ def criteria(challenge_id: int):
 @login_required
 def ranking(challenge_id: int):
     db = get_session()
-    try:
-        rows = evaluation.ranked_table(db, actor_id(), challenge_id)
-    except ServiceError as exc:
-        abort_for(exc)
+    rows = evaluation.ranked_table(db, actor_id(), challenge_id)
     challenge = challenges.owned_challenge(db, actor_id(), challenge_id)
     return render_template("applications/ranking.html", challenge=challenge, rows=rows,
                            criteria=applications.criteria_of(db, challenge_id), action_form=ActionForm(),
@@ -146,10 +127,7 @@ def ranking(challenge_id: int):
 @login_required
 def declare(challenge_id: int):
     if ActionForm().validate_on_submit() and request.form.get("no_conflict") == "yes":
-        try:
-            evaluation.declare_no_conflict(get_session(), actor_id(), challenge_id)
-        except ServiceError as exc:
-            abort_for(exc)
+        evaluation.declare_no_conflict(get_session(), actor_id(), challenge_id)
         flash("Declaration recorded. You can score applications now.", "success")
     else:
         flash("Tick the declaration to confirm you have no conflict of interest.", "warning")
@@ -160,11 +138,8 @@ def declare(challenge_id: int):
 @login_required
 def score(application_id: int):
     db = get_session()
-    try:
-        application = applications.view_application(db, actor_id(), application_id)
-        mine = evaluation.my_scores(db, actor_id(), application_id)
-    except ServiceError as exc:
-        abort_for(exc)
+    application = applications.view_application(db, actor_id(), application_id)
+    mine = evaluation.my_scores(db, actor_id(), application_id)
     criteria = applications.criteria_of(db, application.challenge_id)
     form = score_form(criteria, mine, request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
@@ -194,8 +169,6 @@ def decide(application_id: int):
                                           form.reason.data)
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
-        except ServiceError as exc:
-            abort_for(exc)
         else:
             flash(f"Application {form.decision.data}; the applicant has been e-mailed.", "success")
             return redirect(url_for("applications.detail", application_id=application_id))

@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
-from app.forms_common import COUNTRY_CHOICES
-from app.vocabulary import ORG_KINDS, ORG_SIZES
+from app.code_lists import ORG_KINDS, ORG_SIZES
+from app.web.form_helpers import COUNTRY_CHOICES
 
 
 class OrganisationFields:

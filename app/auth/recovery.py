@@ -7,11 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from app.forms_common import ActionForm, apply_errors
 from app.security.limits import limiter, password_reset_limit
 from app.services.accounts import recovery as account_recovery
 from app.services.errors import NotFound, ValidationFailed
-from app.web import actor_id, get_session
+from app.web.form_helpers import ActionForm, apply_errors
+from app.web.request_context import actor_id, get_session
 
 bp = Blueprint("recovery", __name__)
 

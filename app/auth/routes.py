@@ -6,12 +6,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import AcceptInvitationForm, ChangePasswordForm, InviteForm, LoginForm, SignupForm
 from app.extensions import CurrentUser
-from app.forms_common import ActionForm, apply_errors
 from app.security.limits import limiter, login_limit, signup_limit
 from app.services.accounts import recovery as account_recovery
 from app.services.accounts import users as accounts
-from app.services.errors import NotFound, ServiceError, ValidationFailed
-from app.web import abort_for, actor_id, get_session, safe_next
+from app.services.errors import NotFound, ValidationFailed
+from app.web.form_helpers import ActionForm, apply_errors
+from app.web.request_context import actor_id, get_session, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -103,8 +103,6 @@ def invite():
                                    secret=current_app.config["SECRET_KEY"], base_url=current_app.config["BASE_URL"])
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
-        except ServiceError as exc:
-            abort_for(exc)
         else:
             flash(f"Invitation sent to {form.email.data}.", "success")
             return redirect(url_for("auth.account"))

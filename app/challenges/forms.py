@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms_common import COUNTRY_CHOICES, SECTOR_CHOICES, TRL_CHOICES
-from app.vocabulary import CURRENCIES
+from app.code_lists import CURRENCIES
+from app.web.form_helpers import COUNTRY_CHOICES, SECTOR_CHOICES, TRL_CHOICES
 
 
 class ChallengeForm(FlaskForm):

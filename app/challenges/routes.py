@@ -7,14 +7,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.challenges.forms import ChallengeForm
-from app.forms_common import ActionForm, apply_errors
-from app.listing import challenge_query_from_args
-from app.services.errors import ServiceError, ValidationFailed
+from app.services.errors import ValidationFailed
 from app.services.marketplace import challenges
 from app.services.marketplace import discovery_queries as discovery
 from app.services.marketplace.content_rules import clean_tags
 from app.services.recommendations import rebuild as matches
-from app.web import abort_for, actor_id, get_session, viewer_org_id
+from app.web.form_helpers import ActionForm, apply_errors
+from app.web.query_args import challenge_query_from_args
+from app.web.request_context import actor_id, get_session, viewer_org_id
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
 
@@ -28,10 +28,7 @@ def index():
 
 @bp.route("/<int:challenge_id>")
 def detail(challenge_id: int):
-    try:
-        challenge = challenges.view_challenge(get_session(), challenge_id, viewer_org_id())
-    except ServiceError as exc:
-        abort_for(exc)
+    challenge = challenges.view_challenge(get_session(), challenge_id, viewer_org_id())
     is_owner = viewer_org_id() == challenge.organisation_id
     # While drafting, show look-alike challenges of other buyers so cities reuse each other's work.
     similar = matches.similar_open_challenges(get_session(), challenge) if is_owner and challenge.status == "draft" \
@@ -65,8 +62,6 @@ def new():
             challenge = challenges.create_challenge(get_session(), actor_id(), _data(form))
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
-        except ServiceError as exc:
-            abort_for(exc)
         else:
             flash("Draft saved. Publish it when it is ready.", "success")
             return redirect(url_for("challenges.detail", challenge_id=challenge.id))
@@ -77,10 +72,7 @@ def new():
 @login_required
 def edit(challenge_id: int):
     db = get_session()
-    try:
-        challenge = challenges.owned_challenge(db, actor_id(), challenge_id)
-    except ServiceError as exc:
-        abort_for(exc)
+    challenge = challenges.owned_challenge(db, actor_id(), challenge_id)
     form = ChallengeForm(obj=challenge)
     if request.method == "GET":
         form.tags.data = ", ".join(challenge.tags)
@@ -91,8 +83,6 @@ def edit(challenge_id: int):
             challenges.update_challenge(db, actor_id(), challenge_id, _data(form))
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
-        except ServiceError as exc:
-            abort_for(exc)
         else:
             flash("Challenge saved.", "success")
             return redirect(url_for("challenges.detail", challenge_id=challenge_id))
@@ -109,8 +99,6 @@ def change_status(challenge_id: int):
             challenges.change_status(get_session(), actor_id(), challenge_id, new_status)
         except ValidationFailed as exc:
             flash(exc.message, "danger")
-        except ServiceError as exc:
-            abort_for(exc)
         else:
             flash(f"Challenge is now {new_status}.", "success")
     return redirect(url_for("challenges.detail", challenge_id=challenge_id))

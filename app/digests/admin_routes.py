@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.forms_common import ActionForm
 from app.mail.digest_email import LinkSettings
 from app.services.digests import outbox_admin
 from app.services.digests import runs as digests
 from app.services.errors import ServiceError
-from app.web import abort_for, actor_id, get_session
+from app.web.form_helpers import ActionForm
+from app.web.request_context import actor_id, get_session
 
 bp = Blueprint("digest_admin", __name__, url_prefix="/admin")
 
@@ -49,10 +49,7 @@ def retry_failed():
 
 
 def _preview(user_id: int):
-    try:
-        return digests.preview_digest(get_session(), actor_id(), user_id, LinkSettings.from_config(current_app.config))
-    except ServiceError as exc:
-        abort_for(exc)
+    return digests.preview_digest(get_session(), actor_id(), user_id, LinkSettings.from_config(current_app.config))
 
 
 @bp.route("/digests/preview")

@@ -6,8 +6,8 @@ from wtforms import FloatField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.code_lists import SECTORS
 from app.services.digests.schedule import WEEKDAYS
-from app.vocabulary import SECTORS
 
 
 class DigestSettingsForm(FlaskForm):

@@ -6,12 +6,12 @@ from flask_login import current_user, login_required
 
 from app.digests.forms import DigestSettingsForm
 from app.extensions import csrf
-from app.forms_common import ActionForm, apply_errors
 from app.services.digests import preferences as digest_preferences
 from app.services.digests.schedule import WEEKDAYS
-from app.services.errors import ServiceError, ValidationFailed
+from app.services.errors import ValidationFailed
 from app.services.marketplace import saved_challenges
-from app.web import abort_for, actor_id, get_session
+from app.web.form_helpers import ActionForm, apply_errors
+from app.web.request_context import actor_id, get_session
 
 bp = Blueprint("digests", __name__)
 
@@ -83,13 +83,10 @@ def unsubscribe_post(token: str):
 @login_required
 def save_challenge(challenge_id: int):
     if ActionForm().validate_on_submit():
-        try:
-            if request.form.get("action") == "unsave":
-                saved_challenges.unsave_challenge(get_session(), actor_id(), challenge_id)
-                flash("Removed from your saved challenges.", "success")
-            else:
-                saved_challenges.save_challenge(get_session(), actor_id(), challenge_id)
-                flash("Saved. Your digest will remind you before the deadline.", "success")
-        except ServiceError as exc:
-            abort_for(exc)
+        if request.form.get("action") == "unsave":
+            saved_challenges.unsave_challenge(get_session(), actor_id(), challenge_id)
+            flash("Removed from your saved challenges.", "success")
+        else:
+            saved_challenges.save_challenge(get_session(), actor_id(), challenge_id)
+            flash("Saved. Your digest will remind you before the deadline.", "success")
     return redirect(url_for("challenges.detail", challenge_id=challenge_id))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from app.mail.links import absolute_url, first_endpoint
 from app.mail.outbox import render_email
-from app.tokens import make_token
+from app.signed_links import make_token
 
 UNSUBSCRIBE_PURPOSE = "unsubscribe"  # read back by app.services.digests.preferences
 

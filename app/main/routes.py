@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from app.forms_common import ActionForm
 from app.services.marketplace import dashboard_queries as dashboard_service
 from app.services.marketplace import discovery_queries as discovery
 from app.services.recommendations import match_queries as match_lists
-from app.web import actor_id, get_session
+from app.web.form_helpers import ActionForm
+from app.web.request_context import actor_id, get_session
 
 bp = Blueprint("main", __name__)
 

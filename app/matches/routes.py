@@ -4,13 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, render_template, request
 from flask_login import current_user, login_required
 
-from app.forms_common import ActionForm
-from app.services.errors import ServiceError
+from app.code_lists import SECTORS
 from app.services.marketplace import challenges, solutions
 from app.services.recommendations import match_queries as match_lists
 from app.services.recommendations import rebuild as matches
-from app.vocabulary import SECTORS
-from app.web import abort_for, actor_id, get_session, safe_next
+from app.web.form_helpers import ActionForm
+from app.web.request_context import actor_id, get_session, safe_next
 
 bp = Blueprint("matches", __name__)
 
@@ -41,12 +40,9 @@ def _render(page, title: str, subject=None, also=None):
 @bp.route("/matches")
 @login_required
 def overview():
-    try:
-        filters = _filters()
-        page = match_lists.for_organisation(get_session(), actor_id(), filters, one_per_opportunity=True)
-        also = match_lists.also_fits(get_session(), actor_id(), page.items, filters)
-    except ServiceError as exc:
-        abort_for(exc)
+    filters = _filters()
+    page = match_lists.for_organisation(get_session(), actor_id(), filters, one_per_opportunity=True)
+    also = match_lists.also_fits(get_session(), actor_id(), page.items, filters)
     title = "Solutions for your challenges" if current_user.is_buyer else "Open challenges for your solutions"
     return _render(page, title, also=also)
 
@@ -54,10 +50,7 @@ def overview():
 @bp.route("/challenges/<int:challenge_id>/matches")
 @login_required
 def for_challenge(challenge_id: int):
-    try:
-        page = match_lists.for_challenge(get_session(), actor_id(), challenge_id, _filters())
-    except ServiceError as exc:
-        abort_for(exc)
+    page = match_lists.for_challenge(get_session(), actor_id(), challenge_id, _filters())
     challenge = challenges.view_challenge(get_session(), challenge_id, current_user.organisation_id)
     return _render(page, f"Matching solutions: {challenge.title}", challenge)
 
@@ -65,10 +58,7 @@ def for_challenge(challenge_id: int):
 @bp.route("/solutions/<int:solution_id>/matches")
 @login_required
 def for_solution(solution_id: int):
-    try:
-        page = match_lists.for_solution(get_session(), actor_id(), solution_id, _filters())
-    except ServiceError as exc:
-        abort_for(exc)
+    page = match_lists.for_solution(get_session(), actor_id(), solution_id, _filters())
     solution = solutions.view_solution(get_session(), solution_id, current_user.organisation_id)
     return _render(page, f"Open challenges for: {solution.title}", solution)
 
@@ -78,11 +68,8 @@ def for_solution(solution_id: int):
 def feedback():
     form = ActionForm()
     if form.validate_on_submit():
-        try:
-            match_lists.record_feedback(get_session(), actor_id(), _int("challenge_id"), _int("solution_id"),
-                                        request.form.get("verdict", ""))
-        except ServiceError as exc:
-            abort_for(exc)
+        match_lists.record_feedback(get_session(), actor_id(), _int("challenge_id"), _int("solution_id"),
+                                    request.form.get("verdict", ""))
         labels = {"relevant": "Marked relevant", "not_relevant": "Marked not relevant", "hidden": "Hidden"}
         flash(f"{labels[request.form['verdict']]}. Your rankings now take it into account.", "success")
     return safe_next(request.form.get("next"), "matches.overview")
@@ -97,9 +84,6 @@ def _int(name: str) -> int:
 @login_required
 def similar(challenge_id: int):
     db = get_session()
-    try:
-        draft = challenges.owned_challenge(db, actor_id(), challenge_id)
-    except ServiceError as exc:
-        abort_for(exc)
+    draft = challenges.owned_challenge(db, actor_id(), challenge_id)
     neighbours = matches.similar_open_challenges(db, draft)
     return render_template("matches/similar.html", draft=draft, neighbours=neighbours)

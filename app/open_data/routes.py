@@ -7,7 +7,7 @@ from app.services.errors import NotFound
 from app.services.transparency import csv_export as open_data_csv
 from app.services.transparency import ocds as open_data
 from app.services.transparency import statistics
-from app.web import get_session
+from app.web.request_context import get_session
 
 bp = Blueprint("open_data", __name__)
 

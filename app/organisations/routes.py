@@ -1,25 +1,22 @@
 """Organisation routes: public profiles and the members' editor."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from app.auth.forms import OrganisationForm
-from app.forms_common import apply_errors
 from app.services.accounts import organisations
 from app.services.accounts.users import OrganisationData
-from app.services.errors import ServiceError, ValidationFailed
-from app.web import abort_for, actor_id, get_session, viewer_org_id
+from app.services.errors import ValidationFailed
+from app.web.form_helpers import apply_errors
+from app.web.request_context import actor_id, get_session, viewer_org_id
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
 
 @bp.route("/<int:org_id>")
 def detail(org_id: int):
-    try:
-        profile = organisations.get_profile(get_session(), org_id, viewer_org_id())
-    except ServiceError as exc:
-        abort_for(exc)
+    profile = organisations.get_profile(get_session(), org_id, viewer_org_id())
     return render_template("organisations/detail.html", profile=profile, org=profile.organisation)
 
 
@@ -27,13 +24,10 @@ def detail(org_id: int):
 @login_required
 def edit(org_id: int):
     db = get_session()
-    try:
-        profile = organisations.get_profile(db, org_id, viewer_org_id())
-    except ServiceError as exc:
-        abort_for(exc)
+    profile = organisations.get_profile(db, org_id, viewer_org_id())
     org = profile.organisation
     if not profile.is_member:
-        abort_for(organisations.Forbidden("Only members can edit this organisation."))
+        abort(403, description="Only members can edit this organisation.")
     form = OrganisationForm(obj=org)
     if request.method == "GET":
         form.organisation_name.data = org.name
@@ -47,8 +41,6 @@ def edit(org_id: int):
             organisations.update_profile(db, actor_id(), org_id, data)
         except ValidationFailed as exc:
             apply_errors(form, {("organisation_name" if k == "name" else k): v for k, v in exc.errors.items()})
-        except ServiceError as exc:
-            abort_for(exc)
         else:
             flash("Profile saved.", "success")
             return redirect(url_for("organisations.detail", org_id=org_id))

@@ -5,10 +5,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms_lines import LineError, day, number, split_lines
+from app.code_lists import CURRENCIES
 from app.services.procurement.pilot_records import OUTCOMES
 from app.services.procurement.pilots import KpiData, MilestoneData
-from app.vocabulary import CURRENCIES
+from app.web.line_fields import LineError, day, number, split_lines
 
 
 class AwardForm(FlaskForm):

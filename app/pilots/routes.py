@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from app.forms_common import apply_errors
+from app.code_lists import COUNTRIES, SECTORS
 from app.pilots.forms import AwardForm, EvaluationForm, MeasurementForm, MilestoneForm, SpendForm, StatusForm
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.marketplace import challenges
 from app.services.procurement import pilot_records, pilots
 from app.services.transparency import pilot_register_queries as pilot_register
-from app.vocabulary import COUNTRIES, SECTORS
-from app.web import abort_for, actor_id, get_session, viewer_org_id
+from app.web.form_helpers import apply_errors
+from app.web.request_context import actor_id, get_session, viewer_org_id
 
 bp = Blueprint("pilots", __name__)
 
@@ -52,18 +52,12 @@ def _detail(pilot, status=422, **forms):
 
 @bp.route("/pilots/<int:pilot_id>")
 def detail(pilot_id: int):
-    try:
-        pilot = pilot_register.view_pilot(get_session(), pilot_id, viewer_org_id())
-    except ServiceError as exc:
-        abort_for(exc)
+    pilot = pilot_register.view_pilot(get_session(), pilot_id, viewer_org_id())
     return _detail(pilot, status=200)
 
 
 def _owned(pilot_id: int):
-    try:
-        return pilots.owned_pilot(get_session(), actor_id(), pilot_id)
-    except ServiceError as exc:
-        abort_for(exc)
+    return pilots.owned_pilot(get_session(), actor_id(), pilot_id)
 
 
 def _record(pilot_id: int, form, action, success: str, form_name: str):
@@ -144,11 +138,8 @@ def evaluate(pilot_id: int):
 @login_required
 def award(challenge_id: int):
     db = get_session()
-    try:
-        challenge = challenges.owned_challenge(db, actor_id(), challenge_id)
-        shortlisted, matched = pilots.award_options(db, actor_id(), challenge_id)
-    except ServiceError as exc:
-        abort_for(exc)
+    challenge = challenges.owned_challenge(db, actor_id(), challenge_id)
+    shortlisted, matched = pilots.award_options(db, actor_id(), challenge_id)
     form = AwardForm()
     form.target.choices = [("", "Choose")] + \
         [(f"application:{a.id}", f"Application: {a.solution.title} ({a.organisation.name})") for a in shortlisted] + \

@@ -1,11 +1,9 @@
-"""Domain errors raised by services and mapped by the web, API and CLI layers."""
+"""Domain errors raised by services; no HTTP here: app.web.error_handlers maps each kind to a status."""
 from __future__ import annotations
 
 
 class ServiceError(Exception):
     """Base class; ``message`` is safe to show to the user."""
-
-    status = 400
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
@@ -16,8 +14,6 @@ class ServiceError(Exception):
 class ValidationFailed(ServiceError):
     """Input broke a rule; ``errors`` maps field names to messages."""
 
-    status = 422
-
     def __init__(self, errors: dict[str, str]) -> None:
         first_field, first_message = next(iter(errors.items()))
         super().__init__(first_message, first_field)
@@ -25,15 +21,15 @@ class ValidationFailed(ServiceError):
 
 
 class NotFound(ServiceError):
-    status = 404
+    """The object does not exist, or the actor may not know that it does."""
 
 
 class Forbidden(ServiceError):
-    status = 403
+    """The actor is not allowed to do this."""
 
 
 class Conflict(ServiceError):
-    status = 409
+    """The request clashes with the current state (a duplicate, a closed challenge...)."""
 
 
 class InvalidTransition(Conflict):

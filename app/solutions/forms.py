@@ -6,8 +6,8 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms_common import TRL_CHOICES
-from app.vocabulary import PRICING_MODELS, SECTORS
+from app.code_lists import PRICING_MODELS, SECTORS
+from app.web.form_helpers import TRL_CHOICES
 
 
 class CheckboxListField(SelectMultipleField):

@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.forms_common import ActionForm, apply_errors
-from app.listing import solution_query_from_args
-from app.services.errors import ServiceError, ValidationFailed
+from app.services.errors import ValidationFailed
 from app.services.marketplace import discovery_queries as discovery
 from app.services.marketplace import solutions
 from app.services.marketplace.content_rules import clean_tags
 from app.solutions.forms import SolutionForm
-from app.web import abort_for, actor_id, get_session, viewer_org_id
+from app.web.form_helpers import ActionForm, apply_errors
+from app.web.query_args import solution_query_from_args
+from app.web.request_context import actor_id, get_session, viewer_org_id
 
 bp = Blueprint("solutions", __name__, url_prefix="/solutions")
 
@@ -25,10 +25,7 @@ def index():
 
 @bp.route("/<int:solution_id>")
 def detail(solution_id: int):
-    try:
-        solution = solutions.view_solution(get_session(), solution_id, viewer_org_id())
-    except ServiceError as exc:
-        abort_for(exc)
+    solution = solutions.view_solution(get_session(), solution_id, viewer_org_id())
     is_owner = viewer_org_id() == solution.organisation_id
     return render_template("solutions/detail.html", solution=solution, is_owner=is_owner,
                            action_form=ActionForm())
@@ -55,8 +52,6 @@ def new():
             solution = solutions.create_solution(get_session(), actor_id(), _data(form))
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
-        except ServiceError as exc:
-            abort_for(exc)
         else:
             flash("Draft saved. Publish it when it is ready.", "success")
             return redirect(url_for("solutions.detail", solution_id=solution.id))
@@ -67,10 +62,7 @@ def new():
 @login_required
 def edit(solution_id: int):
     db = get_session()
-    try:
-        solution = solutions.owned_solution(db, actor_id(), solution_id)
-    except ServiceError as exc:
-        abort_for(exc)
+    solution = solutions.owned_solution(db, actor_id(), solution_id)
     form = SolutionForm(obj=solution)
     if request.method == "GET":
         form.tags.data = ", ".join(solution.tags)
@@ -80,8 +72,6 @@ def edit(solution_id: int):
             solutions.update_solution(db, actor_id(), solution_id, _data(form))
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
-        except ServiceError as exc:
-            abort_for(exc)
         else:
             flash("Solution saved.", "success")
             return redirect(url_for("solutions.detail", solution_id=solution_id))
@@ -94,9 +84,6 @@ def change_status(solution_id: int):
     form = ActionForm()
     new_status = request.form.get("status", "")
     if form.validate_on_submit():
-        try:
-            solutions.change_status(get_session(), actor_id(), solution_id, new_status)
-        except ServiceError as exc:
-            abort_for(exc)
+        solutions.change_status(get_session(), actor_id(), solution_id, new_status)
         flash(f"Solution is now {new_status}.", "success")
     return redirect(url_for("solutions.detail", solution_id=solution_id))

@@ -12,7 +12,7 @@ from app.models import User
 from app.services.accounts.passwords import hash_password, password_problem
 from app.services.accounts.users import find_user_by_email, normalise_email
 from app.services.errors import NotFound, ValidationFailed
-from app.tokens import TokenInvalid, make_token, read_token
+from app.signed_links import TokenInvalid, make_token, read_token
 
 RESET_PURPOSE = "password-reset"
 CONFIRM_PURPOSE = "email-confirm"

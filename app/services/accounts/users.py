@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.code_lists import BUYER_KINDS, COUNTRIES, INNOVATOR_KINDS, ORG_SIZES
 from app.db import utcnow
 from app.mail.outbox import enqueue, render_email
 from app.models import Invitation, Organisation, User
 from app.services.accounts.passwords import hash_password, password_problem, verify_password
 from app.services.errors import Forbidden, NotFound, ValidationFailed
-from app.tokens import TokenInvalid, make_token, read_token
-from app.vocabulary import BUYER_KINDS, COUNTRIES, INNOVATOR_KINDS, ORG_SIZES
+from app.signed_links import TokenInvalid, make_token, read_token
 
 INVITATION_PURPOSE = "invitation"
 

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.code_lists import SECTORS
 from app.mail.digest_email import UNSUBSCRIBE_PURPOSE
 from app.models import DigestPreference, User
 from app.models.digest import DEFAULT_FREQUENCY, DEFAULT_HOUR, DEFAULT_MIN_SCORE, DEFAULT_TIME_ZONE, DEFAULT_WEEKDAY
 from app.services.digests.schedule import FREQUENCIES, zone
 from app.services.errors import NotFound, ValidationFailed
-from app.tokens import TokenInvalid, read_token
-from app.vocabulary import SECTORS
+from app.signed_links import TokenInvalid, read_token
 
 
 @dataclass

@@ -7,12 +7,12 @@ from datetime import datetime
 from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
+from app.code_lists import COUNTRIES, CURRENCIES
 from app.db import utcnow
 from app.models import Challenge, User
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from app.services.marketplace import content_rules as rules
 from app.services.recommendations import rebuild as matches
-from app.vocabulary import COUNTRIES, CURRENCIES
 
 # Statuses anyone may see; drafts stay inside the organisation.
 PUBLIC_STATUSES: tuple[str, ...] = ("open", "evaluation", "awarded", "closed")

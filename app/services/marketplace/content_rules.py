@@ -1,7 +1,7 @@
 """Validation rules shared by challenges and solutions."""
 from __future__ import annotations
 
-from app.vocabulary import SECTORS
+from app.code_lists import SECTORS
 
 MAX_TAGS = 12
 MAX_TAG_LENGTH = 40

@@ -5,12 +5,12 @@ from dataclasses import asdict, dataclass, field
 
 from sqlalchemy.orm import Session
 
+from app.code_lists import PRICING_MODELS
 from app.db import utcnow
 from app.models import Solution, User
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from app.services.marketplace import content_rules as rules
 from app.services.recommendations import rebuild as matches
-from app.vocabulary import PRICING_MODELS
 
 PUBLIC_STATUSES: tuple[str, ...] = ("published",)
 TRANSITIONS: dict[str, set[str]] = {"draft": {"published"}, "published": {"archived"}, "archived": {"published"}}

@@ -7,11 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.code_lists import CURRENCIES
 from app.db import utcnow
 from app.models import Application, Challenge, EvaluationCriterion, Solution, User
 from app.services.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from app.services.marketplace.challenges import view_challenge
-from app.vocabulary import CURRENCIES
 
 LIMITS = {"approach": 5000, "timeline": 1000}
 MAX_PRICE = 10**12

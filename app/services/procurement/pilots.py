@@ -7,13 +7,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.code_lists import CURRENCIES
 from app.db import utcnow
 from app.models import Application, Challenge, Match, Pilot, PilotKpi, PilotMilestone, Solution, User
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from app.services.marketplace.challenges import TRANSITIONS as CHALLENGE_TRANSITIONS
 from app.services.marketplace.challenges import owned_challenge
 from app.services.procurement import application_notices as application_mail
-from app.vocabulary import CURRENCIES
 
 # planned -> running -> completed -> evaluated; cancelled (with a reason) from any but evaluated.
 TRANSITIONS: dict[str, set[str]] = {

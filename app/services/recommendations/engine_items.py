@@ -1,9 +1,9 @@
 """Turn challenge and solution rows into the recommender's plain records."""
 from __future__ import annotations
 
+from app.code_lists import sector_label
 from app.matching import CHALLENGE, SOLUTION, Item
 from app.models import Challenge, Solution
-from app.vocabulary import sector_label
 
 
 def is_hidden(row: Challenge | Solution) -> bool:

@@ -6,13 +6,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.code_lists import SECTORS, country_name
 from app.db import utcnow
 from app.models import Application, Challenge, Organisation, Pilot
 from app.services.errors import NotFound
 from app.services.marketplace.challenges import publicly_listed
 from app.services.procurement.applications import criteria_of
 from app.services.procurement.pilot_records import OUTCOMES
-from app.vocabulary import SECTORS, country_name
 
 BID_EXTENSION = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"

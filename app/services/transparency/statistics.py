@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.code_lists import SECTORS
 from app.models import Application, Challenge, Pilot
 from app.services.marketplace.challenges import PUBLIC_STATUSES
 from app.services.transparency.pilot_register_queries import public_pilots
-from app.vocabulary import SECTORS
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Signed, expiring tokens for links sent by e-mail (invitations, unsubscribe, password reset)."""
+"""Signed, expiring links sent by e-mail (invitations, unsubscribe, password reset): make and read their tokens."""
 from __future__ import annotations
 
 from typing import Any

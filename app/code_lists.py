@@ -1,4 +1,4 @@
-"""Fixed vocabularies shared by models, forms, services and the recommender's adapters."""
+"""Code lists (sectors, countries, currencies, organisation kinds...) shared by forms, services and templates."""
 from __future__ import annotations
 
 SECTORS: dict[str, str] = {

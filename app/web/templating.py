@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
 
+from app.code_lists import COUNTRIES, ORG_KINDS, PRICING_MODELS, SECTORS, TRL_LABELS, country_name, sector_label
 from app.db import utcnow
-from app.vocabulary import COUNTRIES, ORG_KINDS, PRICING_MODELS, SECTORS, TRL_LABELS, country_name, sector_label
 
 
 def closes_in(deadline: datetime | None) -> str:

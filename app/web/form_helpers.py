@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 
-from app.vocabulary import COUNTRIES, SECTORS
+from app.code_lists import COUNTRIES, SECTORS
 
 SECTOR_CHOICES = [("", "Choose a sector")] + list(SECTORS.items())
 COUNTRY_CHOICES = [("", "Choose a country")] + sorted(COUNTRIES.items(), key=lambda item: item[1])

@@ -1,15 +1,14 @@
-"""Small helpers for views: the request's DB session, the signed-in actor, safe redirects."""
+"""What a view asks of the request: its DB session, the signed-in actor and organisation, a safe redirect."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import redirect, url_for
 from flask_login import current_user
 
 from app.db import get_session
-from app.services.errors import ServiceError
 
-__all__ = ["abort_for", "actor_id", "get_session", "safe_next", "viewer_org_id"]
+__all__ = ["actor_id", "get_session", "safe_next", "viewer_org_id"]
 
 
 def actor_id() -> int:
@@ -29,8 +28,3 @@ def safe_next(target: str | None, default: str = "main.dashboard"):
             return redirect(target)
     return redirect(url_for(default))
 
-
-def abort_for(exc: ServiceError):
-    """Turn a service error into the matching HTTP error page."""
-    current_app.logger.info("refused %s %s: %s", request.method, request.path, exc.message)
-    abort(exc.status if exc.status in {403, 404, 409} else 400, description=exc.message)

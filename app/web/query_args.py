@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from app.code_lists import COUNTRIES, SECTORS
 from app.services.marketplace.discovery_queries import SORTS, ChallengeQuery, SolutionQuery
-from app.vocabulary import COUNTRIES, SECTORS
 
 MAX_QUERY_LENGTH = 200
 
