@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.challenges.forms import ChallengeForm
+from app.extensions import service_settings
 from app.forms_common import ActionForm, apply_errors
 from app.listing import challenge_query_from_args
 from app.services.errors import ServiceError, ValidationFailed
@@ -106,7 +107,7 @@ def change_status(challenge_id: int):
     new_status = request.form.get("status", "")
     if form.validate_on_submit():
         try:
-            challenges.change_status(get_session(), actor_id(), challenge_id, new_status)
+            challenges.change_status(get_session(), actor_id(), challenge_id, new_status, settings=service_settings())
         except ValidationFailed as exc:
             flash(exc.message, "danger")
         except ServiceError as exc:

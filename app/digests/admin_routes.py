@@ -1,12 +1,12 @@
 """Admin pages: the outbox (queued and failed messages, retry) and "preview as this user" for digests."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.extensions import service_settings
 from app.forms_common import ActionForm
 from app.mail import delivery
-from app.mail.digest_email import LinkSettings
 from app.services.digests import runs as digests
 from app.services.errors import ServiceError
 from app.web import abort_for, actor_id, get_session
@@ -50,7 +50,7 @@ def retry_failed():
 
 def _preview(user_id: int):
     try:
-        return digests.preview_digest(get_session(), actor_id(), user_id, LinkSettings.from_config(current_app.config))
+        return digests.preview_digest(get_session(), actor_id(), user_id, service_settings())
     except ServiceError as exc:
         abort_for(exc)
 
