@@ -22,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     register_extensions(app)
     register_blueprints(app)
+    register_service_settings(app)
     register_cli(app)
     register_template_helpers(app)
     register_error_handlers(app)
@@ -64,6 +65,13 @@ def register_blueprints(app: Flask) -> None:
     from app.api import register_api
 
     register_api(app)  # the JSON API at /api/v1 and its pages
+
+
+def register_service_settings(app: Flask) -> None:
+    """Made once, after the blueprints (links in e-mails need their routes); callers pass it to services."""
+    from app.services.settings import ServiceSettings
+
+    app.extensions["service_settings"] = ServiceSettings.from_config(app.config, app.url_map)
 
 
 def register_cli(app: Flask) -> None:

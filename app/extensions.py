@@ -1,14 +1,21 @@
-"""Flask extensions: login sessions that can be revoked server-side, and CSRF protection."""
+"""Flask extensions: revocable login sessions, CSRF protection, and the ServiceSettings accessor for callers."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_login import LoginManager, UserMixin
 from flask_wtf.csrf import CSRFProtect
+
+from app.services.settings import ServiceSettings
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"
 csrf = CSRFProtect()
+
+
+def service_settings() -> ServiceSettings:
+    """The settings views, API handlers, CLI commands and tasks pass to services (made by the factory)."""
+    return current_app.extensions["service_settings"]
 
 
 class CurrentUser(UserMixin):

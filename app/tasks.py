@@ -14,7 +14,6 @@ from flask import Flask
 from app.config import ConfigError
 from app.db import new_session
 from app.mail import delivery
-from app.mail.digest_email import LinkSettings
 from app.mail.smtp import SmtpSender, SmtpSettings
 from app.services.digests import runs as digests
 
@@ -66,7 +65,7 @@ def _register_tasks(celery: Celery, flask_app: Flask) -> None:
         session = new_session(flask_app)
         try:
             options = digests.RunOptions(frequency=frequency, ignore_schedule=ignore_schedule)
-            report = digests.run_digests(session, LinkSettings.from_config(flask_app.config), options,
+            report = digests.run_digests(session, flask_app.extensions["service_settings"], options,
                                          user_ids=user_ids)
         finally:
             session.close()

@@ -28,7 +28,6 @@ from app import create_app  # noqa: E402
 from app.cli.database import upgrade  # noqa: E402
 from app.db import new_session, utcnow  # noqa: E402
 from app.mail import delivery
-from app.mail.digest_email import LinkSettings  # noqa: E402
 from app.mail.smtp import SmtpSender, SmtpSettings  # noqa: E402
 from app.models import Challenge, Match, Organisation, Solution, SolutionSector, User  # noqa: E402
 from app.services.digests import runs as digests  # noqa: E402
@@ -135,7 +134,7 @@ def build_and_deliver(app) -> tuple[dict, int, int]:
         session = new_session(app)
         try:
             start, cpu = time.perf_counter(), time.process_time()
-            report = digests.run_digests(session, LinkSettings.from_config(app.config),
+            report = digests.run_digests(session, app.extensions["service_settings"],
                                          digests.RunOptions(ignore_schedule=True))
             build_s, build_cpu_s = time.perf_counter() - start, time.process_time() - cpu
             start, cpu = time.perf_counter(), time.process_time()

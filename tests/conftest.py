@@ -138,9 +138,15 @@ def db(app):
 
 
 @pytest.fixture
-def make(db):
+def settings(app):
+    """The ServiceSettings the app's views pass to services (tests pass them the same way)."""
+    return app.extensions["service_settings"]
+
+
+@pytest.fixture
+def make(db, settings):
     """Factory functions bound to the test session: make.buyer(), make.challenge(user) ..."""
-    return factories.Factory(db)
+    return factories.Factory(db, settings)
 
 
 class AuthActions:

@@ -7,14 +7,16 @@ from datetime import timedelta
 from app.db import utcnow
 from app.services.accounts import users as accounts
 from app.services.marketplace import challenges, solutions
+from app.services.settings import ServiceSettings
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
 
 
 class Factory:
-    def __init__(self, session) -> None:
+    def __init__(self, session, settings: ServiceSettings) -> None:
         self.session = session
+        self.settings = settings
 
     def user(self, side: str = "buyer", **overrides):
         n = next(_counter)
@@ -50,7 +52,7 @@ class Factory:
         )
         challenge = challenges.create_challenge(self.session, user.id, data)
         if publish:
-            challenges.publish_challenge(self.session, user.id, challenge.id)
+            challenges.publish_challenge(self.session, user.id, challenge.id, settings=self.settings)
         return challenge
 
     def solution(self, user=None, *, publish: bool = True, **overrides):

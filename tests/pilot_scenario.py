@@ -40,14 +40,15 @@ def scored_shortlist(db, make, *, public=True):
     evaluation.declare_no_conflict(db, buyer.id, challenge.id)
     evaluation.score_application(db, buyer.id, application.id, {crit[0].id: (8, COMMENT), crit[1].id: (6, "")})
     from app.services.marketplace import challenges
-    challenges.change_status(db, buyer.id, challenge.id, "evaluation")
-    evaluation.decide_application(db, buyer.id, application.id, "shortlisted", "Strong impact case")
+    challenges.change_status(db, buyer.id, challenge.id, "evaluation", settings=make.settings)
+    evaluation.decide_application(db, buyer.id, application.id, "shortlisted", "Strong impact case",
+                                  settings=make.settings)
     return buyer, innovator, challenge, solution, application
 
 
 def evaluated_pilot(db, make, *, public=True):
     buyer, innovator, challenge, solution, application = scored_shortlist(db, make, public=public)
-    pilot = pilots.award_to_application(db, buyer.id, application.id, award_data())
+    pilot = pilots.award_to_application(db, buyer.id, application.id, award_data(), settings=make.settings)
     pilots.change_pilot_status(db, buyer.id, pilot.id, "running")
     pilot_records.complete_milestone(db, buyer.id, pilot.id, pilot.milestones[0].id, date(2025, 3, 28))
     pilot_records.record_measurement(db, buyer.id, pilot.id, pilot.kpis[0].id, date(2025, 5, 1), 420.5)

@@ -9,6 +9,7 @@ from app.api.auth import require_caller, viewer_org_id
 from app.api.registry import api_route, ok
 from app.api.values import parse_timestamp
 from app.db import get_session
+from app.extensions import service_settings
 from app.services.marketplace import challenges
 from app.services.marketplace import discovery_queries as discovery
 from app.web.query_args import challenge_query_from_args
@@ -63,7 +64,8 @@ def update_challenge(challenge_id: int, body: dict):
            tag=TAG, auth="required", body=schemas.CHALLENGE_STATUS, response=schemas.CHALLENGE,
            errors=(403, 409, 422), description="Only the moves of the challenge lifecycle are allowed (else 409).")
 def change_challenge_status(challenge_id: int, body: dict):
-    item = challenges.change_status(get_session(), require_caller().user_id, challenge_id, body["status"])
+    item = challenges.change_status(get_session(), require_caller().user_id, challenge_id, body["status"],
+                                  settings=service_settings())
     return ok(out.challenge(item))
 
 

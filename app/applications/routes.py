@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.applications.forms import ApplicationForm, CriteriaForm, DecisionForm, score_form
+from app.extensions import service_settings
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.marketplace import challenges
 from app.services.procurement import applications, evaluation
@@ -166,7 +167,7 @@ def decide(application_id: int):
     if form.validate_on_submit():
         try:
             evaluation.decide_application(get_session(), actor_id(), application_id, form.decision.data,
-                                          form.reason.data)
+                                          form.reason.data, settings=service_settings())
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
         else:

@@ -1,11 +1,11 @@
 """Account routes: thin wrappers over app.services.accounts.users."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import AcceptInvitationForm, ChangePasswordForm, InviteForm, LoginForm, SignupForm
-from app.extensions import CurrentUser
+from app.extensions import CurrentUser, service_settings
 from app.security.limits import limiter, login_limit, signup_limit
 from app.services.accounts import recovery as account_recovery
 from app.services.accounts import users as accounts
@@ -38,8 +38,7 @@ def signup():
         except ValidationFailed as exc:
             apply_errors(form, {("organisation_name" if k == "name" else k): v for k, v in exc.errors.items()})
         else:
-            account_recovery.send_email_confirmation(get_session(), user.id, secret=current_app.config["SECRET_KEY"],
-                                                     base_url=current_app.config["BASE_URL"])
+            account_recovery.send_email_confirmation(get_session(), user.id, settings=service_settings())
             _start_session(user)
             flash(f"Welcome to CiviMatch, {user.name}.", "success")
             return redirect(url_for("main.dashboard"))
@@ -99,8 +98,7 @@ def invite():
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            accounts.invite_member(get_session(), actor_id(), form.email.data,
-                                   secret=current_app.config["SECRET_KEY"], base_url=current_app.config["BASE_URL"])
+            accounts.invite_member(get_session(), actor_id(), form.email.data, settings=service_settings())
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
         else:
@@ -113,8 +111,7 @@ def invite():
 def accept_invitation(token: str):
     db = get_session()
     try:
-        invitation = accounts.invitation_from_token(db, token, secret=current_app.config["SECRET_KEY"],
-                                                    max_age_s=current_app.config["INVITATION_MAX_AGE_S"])
+        invitation = accounts.invitation_from_token(db, token, settings=service_settings())
     except NotFound as exc:
         return render_template("auth/invitation_invalid.html", message=exc.message), 404
     form = AcceptInvitationForm()

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.challenges.forms import ChallengeForm
+from app.extensions import service_settings
 from app.services.errors import ValidationFailed
 from app.services.marketplace import challenges
 from app.services.marketplace import discovery_queries as discovery
@@ -96,7 +97,7 @@ def change_status(challenge_id: int):
     new_status = request.form.get("status", "")
     if form.validate_on_submit():
         try:
-            challenges.change_status(get_session(), actor_id(), challenge_id, new_status)
+            challenges.change_status(get_session(), actor_id(), challenge_id, new_status, settings=service_settings())
         except ValidationFailed as exc:
             flash(exc.message, "danger")
         else:

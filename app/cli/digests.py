@@ -6,8 +6,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.db import new_session
+from app.extensions import service_settings
 from app.mail import delivery
-from app.mail.digest_email import LinkSettings
 from app.mail.smtp import SmtpSender, SmtpSettings
 from app.services.digests import runs as digests
 from app.services.errors import ServiceError
@@ -32,7 +32,7 @@ def send(frequency: str | None, ignore_schedule: bool, dry_run: bool) -> None:
     try:
         total = len(digests.opted_in_recipients(session, frequency))
         with click.progressbar(length=total, label="Building digests") as bar:
-            report = digests.run_digests(session, LinkSettings.from_config(current_app.config), options,
+            report = digests.run_digests(session, service_settings(), options,
                                          progress=bar.update)
     except ServiceError as exc:
         raise click.ClickException(exc.message) from exc

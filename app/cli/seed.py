@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from app.config import ROOT
 from app.db import get_session
+from app.extensions import service_settings
 from app.services.errors import ServiceError
 from app.services.seeding import demo_data as seeding
 
@@ -30,7 +31,7 @@ def load(path: Path) -> None:
     total = sum(len(rows) for rows in data.values())
     try:
         with click.progressbar(length=total, label="Loading seed data") as bar:
-            report = seeding.load(get_session(), data, progress=bar.update)
+            report = seeding.load(get_session(), data, settings=service_settings(), progress=bar.update)
     except seeding.SeedFileError as exc:
         raise click.ClickException(str(exc)) from exc
     except ServiceError as exc:

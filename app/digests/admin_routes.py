@@ -1,10 +1,10 @@
 """Admin pages: the outbox (queued and failed messages, retry) and "preview as this user" for digests."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.mail.digest_email import LinkSettings
+from app.extensions import service_settings
 from app.services.digests import outbox_admin
 from app.services.digests import runs as digests
 from app.services.errors import ServiceError
@@ -49,7 +49,7 @@ def retry_failed():
 
 
 def _preview(user_id: int):
-    return digests.preview_digest(get_session(), actor_id(), user_id, LinkSettings.from_config(current_app.config))
+    return digests.preview_digest(get_session(), actor_id(), user_id, service_settings())
 
 
 @bp.route("/digests/preview")

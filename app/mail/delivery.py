@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.db import UTCDateTime, utcnow
 from app.mail.compose import OutgoingMail, build_message
-from app.mail.smtp import SendFailed
+from app.mail.sender import EmailSender, SendFailed
 from app.models import OutboxMessage
 
 MAX_BACKOFF = timedelta(hours=6)
@@ -152,9 +152,10 @@ def renew_lease(db: Session | Connection, token: str, lease_s: int) -> set[int]:
     return held
 
 
-def deliver_due(session: Session, sender, policy: DeliveryPolicy, *, batch_size: int = 200,
+def deliver_due(session: Session, sender: EmailSender, policy: DeliveryPolicy, *, batch_size: int = 200,
                 limit: int | None = None, progress: Callable[[int], None] = lambda n: None) -> DeliveryReport:
-    """Send every due message through ``sender`` (an SmtpSender); stops early when the server goes away.
+    """Send every due message through ``sender`` (SmtpSender; InMemorySender in tests); stops early when the
+    server goes away.
 
     Claims and outcomes go through one database connection held for the whole run (``session``'s engine).
     """
@@ -175,7 +176,7 @@ def deliver_due(session: Session, sender, policy: DeliveryPolicy, *, batch_size:
     return report
 
 
-def _deliver_batch(conn, sender, policy, token, mails, report, progress) -> bool:
+def _deliver_batch(conn, sender: EmailSender, policy, token, mails, report, progress) -> bool:
     claimed_at = utcnow()
     held = {mail.id for mail in mails}
     for mail in mails:
@@ -189,7 +190,7 @@ def _deliver_batch(conn, sender, policy, token, mails, report, progress) -> bool
     return False
 
 
-def _deliver_one(conn, sender, policy, token, mail, report) -> bool:
+def _deliver_one(conn, sender: EmailSender, policy, token, mail, report) -> bool:
     """Send one claimed message and record the outcome; True when the server went away."""
     try:
         message = build_message(mail, policy.mail_from)

@@ -3,23 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.mail.links import absolute_url, first_endpoint
-from app.mail.outbox import render_email
+from app.mail.links import EmailLinks
+from app.mail.rendering import render_email
 from app.signed_links import make_token
 
 UNSUBSCRIBE_PURPOSE = "unsubscribe"  # read back by app.services.digests.preferences
-
-
-@dataclass(frozen=True)
-class LinkSettings:
-    base_url: str
-    secret: str
-    unsubscribe_mailto: str = ""
-
-    @classmethod
-    def from_config(cls, config) -> LinkSettings:
-        return cls(base_url=config["BASE_URL"], secret=config["SECRET_KEY"],
-                   unsubscribe_mailto=config.get("UNSUBSCRIBE_MAILTO", ""))
 
 
 @dataclass(frozen=True)
@@ -34,10 +22,10 @@ def unsubscribe_token(secret: str, user_id: int) -> str:
     return make_token(secret, UNSUBSCRIBE_PURPOSE, {"u": user_id})
 
 
-def _entry_link(links: LinkSettings, entry) -> str:
+def _entry_link(links: EmailLinks, entry) -> str:
     if entry.kind == "solution":
-        return absolute_url(links.base_url, "solutions.detail", solution_id=entry.target_id)
-    return absolute_url(links.base_url, "challenges.detail", challenge_id=entry.target_id)
+        return links.url("solutions.detail", solution_id=entry.target_id)
+    return links.url("challenges.detail", challenge_id=entry.target_id)
 
 
 def subject_for(recipient, content) -> str:
@@ -53,25 +41,25 @@ def subject_for(recipient, content) -> str:
     return "CiviMatch digest: " + ", ".join(parts)
 
 
-def unsubscribe_headers(links: LinkSettings, unsubscribe_url: str) -> dict[str, str]:
+def unsubscribe_headers(unsubscribe_url: str, unsubscribe_mailto: str = "") -> dict[str, str]:
     """RFC 2369 List-Unsubscribe (URL, plus mailto when configured) and RFC 8058 one-click POST."""
     targets = [f"<{unsubscribe_url}>"]
-    if links.unsubscribe_mailto:
-        targets.append(f"<mailto:{links.unsubscribe_mailto}?subject=unsubscribe>")
+    if unsubscribe_mailto:
+        targets.append(f"<mailto:{unsubscribe_mailto}?subject=unsubscribe>")
     return {"List-Unsubscribe": ", ".join(targets), "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def compose_digest(recipient, content, links: LinkSettings) -> ComposedEmail:
-    """Render the digest for one recipient; needs an app context (templates and the URL map)."""
-    token = unsubscribe_token(links.secret, recipient.user_id)
-    unsubscribe_url = absolute_url(links.base_url, "digests.unsubscribe", token=token)
+def compose_digest(recipient, content, links: EmailLinks, *, secret: str,
+                   unsubscribe_mailto: str = "") -> ComposedEmail:
+    """Render the digest for one recipient; ``secret`` signs the unsubscribe link. Needs no app context."""
+    unsubscribe_url = links.url("digests.unsubscribe", token=unsubscribe_token(secret, recipient.user_id))
     context = {
         "recipient": recipient, "content": content,
         "entry_links": {entry.key: _entry_link(links, entry) for entry in content.entries},
-        "settings_url": absolute_url(links.base_url, "digests.settings"),
-        "more_url": absolute_url(links.base_url, first_endpoint("matches.overview", "main.dashboard")),
+        "settings_url": links.url("digests.settings"),
+        "more_url": links.url(links.first_endpoint("matches.overview", "main.dashboard")),
         "unsubscribe_url": unsubscribe_url,
     }
     text, html = render_email("digest", **context)
     return ComposedEmail(subject=subject_for(recipient, content), text=text, html=html,
-                         headers=unsubscribe_headers(links, unsubscribe_url))
+                         headers=unsubscribe_headers(unsubscribe_url, unsubscribe_mailto))

@@ -1,7 +1,6 @@
 """Queue messages in the outbox; delivery happens later, outside the request."""
 from __future__ import annotations
 
-from flask import render_template
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
@@ -11,13 +10,6 @@ from app.models.outbox import OutboxMessage
 def single_line(value: str) -> str:
     """Fold any line break away: a header value with a newline could inject headers."""
     return " ".join(value.replace("\r", " ").replace("\n", " ").split())
-
-
-def render_email(template: str, **context) -> tuple[str, str]:
-    """Render the ``email/<template>.txt`` and ``.html`` pair; needs an app context."""
-    text = render_template(f"email/{template}.txt", **context)
-    html = render_template(f"email/{template}.html", **context)
-    return text, html
 
 
 def outbox_values(

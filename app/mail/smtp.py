@@ -6,6 +6,7 @@ import ssl
 from dataclasses import dataclass
 
 from app.mail.compose import WireMessage
+from app.mail.sender import SendFailed
 
 
 @dataclass(frozen=True)
@@ -24,16 +25,7 @@ class SmtpSettings:
                    timeout_s=float(config.get("SMTP_TIMEOUT_S", 20)))
 
 
-class SendFailed(Exception):
-    """One message was not accepted; ``connection_lost`` says whether the server is unusable now."""
-
-    def __init__(self, reason: str, *, connection_lost: bool) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.connection_lost = connection_lost
-
-
-class SmtpSender:
+class SmtpSender:  # an app.mail.sender.EmailSender
     """Opens the connection on first use, keeps it for the next messages, reconnects after a drop."""
 
     def __init__(self, settings: SmtpSettings) -> None:

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from app.code_lists import COUNTRIES, SECTORS
+from app.extensions import service_settings
 from app.pilots.forms import AwardForm, EvaluationForm, MeasurementForm, MilestoneForm, SpendForm, StatusForm
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.marketplace import challenges
@@ -161,7 +162,8 @@ def _award(form: AwardForm, challenge_id: int, kpis, milestones):
     kind, _, target_id = form.target.data.partition(":")
     try:
         if kind == "application":
-            return pilots.award_to_application(get_session(), actor_id(), int(target_id), data)
+            return pilots.award_to_application(get_session(), actor_id(), int(target_id), data,
+                                               settings=service_settings())
         return pilots.award_to_solution(get_session(), actor_id(), challenge_id, int(target_id), data)
     except ValidationFailed as exc:
         apply_errors(form, exc.errors)

@@ -1,30 +1,12 @@
 """Jinja filters and globals: labels for codes, dates, deadlines, query-string links."""
 from __future__ import annotations
 
-from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
 
 from app.code_lists import COUNTRIES, ORG_KINDS, PRICING_MODELS, SECTORS, TRL_LABELS, country_name, sector_label
-from app.db import utcnow
-
-
-def closes_in(deadline: datetime | None) -> str:
-    """Human wording for a deadline: 'closes in 3 days', 'closes today', 'closed'."""
-    if deadline is None:
-        return ""
-    delta = deadline - utcnow()
-    if delta.total_seconds() < 0:
-        return "deadline passed"
-    days = delta.days
-    if days == 0:
-        return "closes today"
-    return "closes tomorrow" if days == 1 else f"closes in {days} days"
-
-
-def money(value: int | None, currency: str = "") -> str:
-    return "" if value is None else f"{value:,} {currency}".strip()
+from app.display_formats import closes_in, money, short_date
 
 
 def url_with(**changes) -> str:
@@ -43,7 +25,7 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         sector=sector_label, country=country_name, closes_in=closes_in, money=money,
         kind=lambda code: ORG_KINDS.get(code, code), pricing=lambda code: PRICING_MODELS.get(code, code),
-        date=lambda value: value.strftime("%d %b %Y") if value else "",
+        date=short_date,
     )
     app.jinja_env.globals.update(
         SECTORS=SECTORS, COUNTRIES=COUNTRIES, TRL_LABELS=TRL_LABELS, url_with=url_with,

@@ -54,7 +54,7 @@ def fuzz_app(database_url):
     app = make_test_app(database_url)
     with app.app_context():
         db = new_session(app)
-        make = Factory(db)
+        make = Factory(db, app.extensions["service_settings"])
         buyer, innovator, *_ = pilot_scenario.evaluated_pilot(db, make)
         make.challenge(buyer, publish=False, title="Draft challenge")
         make.solution(innovator, publish=False, title="Draft solution")

@@ -124,7 +124,7 @@ def test_api_is_csrf_exempt_with_a_token(csrf_app):
 
     with csrf_app.app_context():
         db = new_session(csrf_app)
-        user = Factory(db).buyer()
+        user = Factory(db, csrf_app.extensions["service_settings"]).buyer()
         secret = api_tokens.create_token(db, user.id, "ci").secret
         db.close()
     response = csrf_app.test_client().post("/api/v1/solutions", json={}, headers={"Authorization": f"Bearer {secret}"})

@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -62,6 +62,7 @@ def live_server(live_app) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     live_app.config["BASE_URL"] = base_url
+    live_app.extensions["service_settings"] = replace(live_app.extensions["service_settings"], base_url=base_url)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield base_url
@@ -75,7 +76,7 @@ def live_make(live_app):
     """Test-data factories writing to the live server's database."""
     with live_app.app_context():
         session = new_session(live_app)
-        yield factories.Factory(session)
+        yield factories.Factory(session, live_app.extensions["service_settings"])
         session.close()
 
 

@@ -9,19 +9,20 @@ from app.services.seeding import demo_data as seeding
 INNOVATOR = "tiago.almeida@leaksense.example"  # LeakSense Analytics, a demo login in the README
 
 
-def _load_seed_subset(session) -> None:
+def _load_seed_subset(session, settings) -> None:
     """The real seed files, cut to the water and mobility sectors to keep the test quick."""
     data = seeding.read_seed_files(ROOT / "seed_data")
     challenges = [c for c in data["challenges"] if c["sector"] in {"water", "mobility"}]
     solutions = [s for s in data["solutions"] if set(s["sectors"]) & {"water", "mobility"}]
     keys = {c["buyer"] for c in challenges} | {s["innovator"] for s in solutions}
     organisations = [o for o in data["organisations"] if o["key"] in keys]
-    seeding.load(session, {"organisations": organisations, "challenges": challenges, "solutions": solutions})
+    seeding.load(session, {"organisations": organisations, "challenges": challenges, "solutions": solutions},
+                 settings=settings)
     matches.rebuild(session)
 
 
 def test_innovator_sees_reasons_hides_a_match_and_it_stays_hidden(live_server, live_make, ui, page):
-    _load_seed_subset(live_make.session)
+    _load_seed_subset(live_make.session, live_make.settings)
     ui.log_in(page, INNOVATOR, seeding.DEMO_PASSWORD)
 
     cards = page.locator(".dashboard-matches .match")

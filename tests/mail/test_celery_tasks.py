@@ -44,7 +44,7 @@ def _wait_for(predicate, timeout_s: float = 30) -> bool:
 
 
 def test_digest_run_fans_out_and_delivers_through_celery(app, db, celery_app, smtp_server):
-    _seed_with_matches(db)
+    _seed_with_matches(app, db)
     batches = celery_app.tasks["civimatch.digests.run"].delay(ignore_schedule=True).get(timeout=30)
     assert batches == 1
     assert _wait_for(lambda: len(smtp_server.messages) == 2)

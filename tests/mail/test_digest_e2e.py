@@ -39,8 +39,8 @@ SEED = {
 }
 
 
-def _seed_with_matches(db):
-    seeding.load(db, SEED)
+def _seed_with_matches(app, db):
+    seeding.load(db, SEED, settings=app.extensions["service_settings"])
     clear_matches(db)
     challenge = db.scalar(select(Challenge).where(Challenge.title == "Electrify the bus depot"))
     closed = db.scalar(select(Challenge).where(Challenge.title == "Old closed tender"))
@@ -58,7 +58,7 @@ def _text(message) -> str:
 
 
 def test_seeded_buyer_and_innovator_receive_correct_digests_from_the_cli(app, db, runner, client, smtp_server):
-    challenge, depot = _seed_with_matches(db)
+    challenge, depot = _seed_with_matches(app, db)
     sent = runner.invoke(args=["digests", "send", "--ignore-schedule"])
     assert sent.exit_code == 0, sent.output
     assert "2 queued" in sent.output and "1 with nothing new" in sent.output
@@ -103,7 +103,7 @@ def test_seeded_buyer_and_innovator_receive_correct_digests_from_the_cli(app, db
 
 
 def test_one_click_unsubscribe_from_the_received_headers(app, db, runner, client, smtp_server):
-    _seed_with_matches(db)
+    _seed_with_matches(app, db)
     runner.invoke(args=["digests", "send", "--ignore-schedule"])
     runner.invoke(args=["outbox", "deliver"])
     [mail] = smtp_server.by_recipient()["mikko@voltdepot.example"]
@@ -122,7 +122,7 @@ def test_one_click_unsubscribe_from_the_received_headers(app, db, runner, client
 
 
 def test_deliver_exits_non_zero_with_one_line_when_smtp_is_down(app, db, runner, smtp_server):
-    _seed_with_matches(db)
+    _seed_with_matches(app, db)
     runner.invoke(args=["digests", "send", "--ignore-schedule"])
     smtp_server.stop()
     result = runner.invoke(args=["outbox", "deliver"])

@@ -142,8 +142,8 @@ def test_every_route_is_classified(app):
     assert missing == [], "classify these routes in MATRIX: " + ", ".join(missing)
 
 
-def _world(db):
-    make = Factory(db)
+def _world(db, settings):
+    make = Factory(db, settings)
     owner_buyer = make.buyer(email="owner@city.example")
     owner_innovator = make.innovator(email="owner@startup.example")
     world = {
@@ -184,8 +184,8 @@ def _client_for(app, user):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_authorization_matrix(app, db, role):
-    world = _world(db)
+def test_authorization_matrix(app, db, settings, role):
+    world = _world(db, settings)
     failures = []
     routes = sorted(_routes(app), key=lambda r: ((r[0], r[1]) in LAST, r[1] != "GET", r[0]))
     clients: dict[int, object] = {}

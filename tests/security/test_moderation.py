@@ -1,6 +1,8 @@
 """Admins verify organisations, suspend users, hide and restore items; every action is in the audit log."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import select
 
@@ -40,20 +42,20 @@ def test_non_admins_cannot_moderate(db, make):
         moderation.suspend_user(db, buyer.id, buyer.id, "x")
 
 
-def test_unverified_buyers_cannot_publish_when_required(app, db, make, admin):
+def test_unverified_buyers_cannot_publish_when_required(db, make, admin, settings):
     buyer = make.buyer()
     draft = make.challenge(buyer, publish=False)
-    app.config["REQUIRE_VERIFIED_BUYERS"] = True
+    strict = replace(settings, require_verified_buyers=True)
     with pytest.raises(Forbidden, match="verified"):
-        challenges.publish_challenge(db, buyer.id, draft.id)
+        challenges.publish_challenge(db, buyer.id, draft.id, settings=strict)
     moderation.set_verified(db, admin.id, buyer.organisation_id, True)
-    assert challenges.publish_challenge(db, buyer.id, draft.id).status == "open"
+    assert challenges.publish_challenge(db, buyer.id, draft.id, settings=strict).status == "open"
 
 
-def test_unverified_buyer_sees_why_publishing_fails_on_the_web(app, make, login_as):
+def test_unverified_buyer_sees_why_publishing_fails_on_the_web(app, make, login_as, settings):
     buyer = make.buyer()
     draft = make.challenge(buyer, publish=False)
-    app.config["REQUIRE_VERIFIED_BUYERS"] = True
+    app.extensions["service_settings"] = replace(settings, require_verified_buyers=True)
     response = login_as(buyer).post(f"/challenges/{draft.id}/status", data={"status": "open"})
     assert response.status_code == 403
 

@@ -235,8 +235,7 @@ def test_account_forms_re_render_with_errors(app, db, make):
 
 def test_accept_invitation_with_short_password_keeps_name(app, db, make):
     owner = make.buyer()
-    invitation = accounts.invite_member(db, owner.id, "new@city.example", secret=app.config["SECRET_KEY"],
-                                        base_url="")
+    invitation = accounts.invite_member(db, owner.id, "new@city.example", settings=make.settings)
     token = accounts.make_token(app.config["SECRET_KEY"], accounts.INVITATION_PURPOSE, invitation.id)
 
     response = app.test_client().post(f"/invitations/{token}", data={"name": "Typed Newcomer", "password": "short"})
@@ -318,13 +317,13 @@ def test_every_form_refuses_a_post_without_csrf_token(csrf_app):
 
     with csrf_app.app_context():
         db = new_session(csrf_app)
-        make = Factory(db)
+        make = Factory(db, csrf_app.extensions["service_settings"])
         buyer = make.buyer(email="buyer@city.example")
         innovator = make.innovator(email="innovator@sme.example")
         challenge = make.challenge(buyer, publish=False)
         solution = make.solution(innovator, publish=False)
-        invitation = accounts.invite_member(db, buyer.id, "new@city.example", secret=csrf_app.config["SECRET_KEY"],
-                                            base_url="")
+        invitation = accounts.invite_member(db, buyer.id, "new@city.example",
+                                            settings=csrf_app.extensions["service_settings"])
         invitation_token = accounts.make_token(csrf_app.config["SECRET_KEY"], accounts.INVITATION_PURPOSE,
                                                invitation.id)
         before = _snapshot(db)

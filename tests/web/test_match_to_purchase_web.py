@@ -109,7 +109,7 @@ def test_award_record_and_evaluate_through_the_web(client, auth, db, make):
 def test_outsiders_cannot_manage_pilots(client, auth, db, make):
     buyer, innovator, challenge, _, application = scored_shortlist(db, make)
     from app.services.procurement import pilots
-    pilot = pilots.award_to_application(db, buyer.id, application.id, award_data())
+    pilot = pilots.award_to_application(db, buyer.id, application.id, award_data(), settings=make.settings)
     make.buyer(email="other@town.example")
     auth.login("other@town.example")
     assert client.post(f"/pilots/{pilot.id}/status", data={"status": "running"}).status_code == 403

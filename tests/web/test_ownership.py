@@ -44,8 +44,8 @@ def _reread(db, model, item_id):
     return db.get(model, item_id)
 
 
-def _second_member(db, owner, email: str):
-    invitation = accounts.invite_member(db, owner.id, email, secret="s" * 32, base_url="")
+def _second_member(db, settings, owner, email: str):
+    invitation = accounts.invite_member(db, owner.id, email, settings=settings)
     return accounts.accept_invitation(db, invitation, "Second Member", PASSWORD)
 
 
@@ -92,7 +92,7 @@ def test_outsiders_cannot_edit_publish_or_archive_a_solution(app, db, make, publ
 
 def test_any_member_of_the_owning_buyer_can_edit_publish_and_close(app, db, make):
     owner = make.buyer(email="owner@city.example")
-    _second_member(db, owner, "colleague@city.example")
+    _second_member(db, make.settings, owner, "colleague@city.example")
     challenge = make.challenge(owner, publish=False)
     colleague = _login(app, "colleague@city.example")
 
@@ -131,7 +131,7 @@ def test_invalid_status_change_is_refused_and_changes_nothing(app, db, make):
 
 def test_member_of_the_owning_innovator_can_edit_publish_and_archive(app, db, make):
     owner = make.innovator(email="owner@sme.example")
-    _second_member(db, owner, "colleague@sme.example")
+    _second_member(db, make.settings, owner, "colleague@sme.example")
     solution = make.solution(owner, publish=False)
     colleague = _login(app, "colleague@sme.example")
 

@@ -8,10 +8,12 @@ from sqlalchemy.orm import Session
 
 from app.code_lists import BUYER_KINDS, COUNTRIES, INNOVATOR_KINDS, ORG_SIZES
 from app.db import utcnow
-from app.mail.outbox import enqueue, render_email
+from app.mail.outbox import enqueue
+from app.mail.rendering import render_email
 from app.models import Invitation, Organisation, User
 from app.services.accounts.passwords import hash_password, password_problem, verify_password
 from app.services.errors import Forbidden, NotFound, ValidationFailed
+from app.services.settings import ServiceSettings
 from app.signed_links import TokenInvalid, make_token, read_token
 
 INVITATION_PURPOSE = "invitation"
@@ -144,7 +146,7 @@ def create_admin(session: Session, email: str, name: str, password: str) -> User
     return user
 
 
-def invite_member(session: Session, actor_id: int, email: str, *, secret: str, base_url: str) -> Invitation:
+def invite_member(session: Session, actor_id: int, email: str, *, settings: ServiceSettings) -> Invitation:
     """Invite someone to the actor's organisation; the e-mail goes out through the outbox."""
     actor = session.get(User, actor_id)
     if actor is None or actor.organisation_id is None:
@@ -154,8 +156,8 @@ def invite_member(session: Session, actor_id: int, email: str, *, secret: str, b
     invitation = Invitation(organisation_id=actor.organisation_id, email=normalise_email(email), invited_by_id=actor.id)
     session.add(invitation)
     session.flush()
-    token = make_token(secret, INVITATION_PURPOSE, invitation.id)
-    link = f"{base_url}/invitations/{token}"
+    token = make_token(settings.secret, INVITATION_PURPOSE, invitation.id)
+    link = settings.links.url("auth.accept_invitation", token=token)
     text, html = render_email("invitation", inviter=actor, organisation=actor.organisation, link=link)
     enqueue(
         session,
@@ -169,10 +171,10 @@ def invite_member(session: Session, actor_id: int, email: str, *, secret: str, b
     return invitation
 
 
-def invitation_from_token(session: Session, token: str, *, secret: str, max_age_s: int) -> Invitation:
+def invitation_from_token(session: Session, token: str, *, settings: ServiceSettings) -> Invitation:
     """The open invitation a link points to; raises NotFound for bad, expired or used links."""
     try:
-        invitation_id = read_token(secret, INVITATION_PURPOSE, token, max_age_s)
+        invitation_id = read_token(settings.secret, INVITATION_PURPOSE, token, settings.invitation_max_age_s)
     except TokenInvalid as exc:
         reason = "This invitation link has expired." if exc.expired else "This invitation link is not valid."
         raise NotFound(reason) from exc

@@ -17,13 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.mail.digest_email import ComposedEmail, LinkSettings, compose_digest
+from app.mail.digest_email import ComposedEmail, compose_digest
 from app.mail.outbox import enqueue_per_user, outbox_values
 from app.models import DigestItem, DigestPreference, DigestRun, Organisation, User
 from app.services.digests.content import DigestContent, Recipient, build_contents
 from app.services.digests.preferences import PreferenceData
 from app.services.digests.schedule import is_due, period_key
 from app.services.errors import Forbidden, NotFound, ValidationFailed
+from app.services.settings import ServiceSettings
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def _already_done(session: Session, keys: list[tuple[int, str]]) -> set[tuple[in
     return {(user_id, key) for user_id, key in done}
 
 
-def _plan_batch(session, batch, options, now, links, report) -> list[PlannedDigest]:
+def _plan_batch(session, batch, options, now, settings, report) -> list[PlannedDigest]:
     due = []
     for r in batch:
         p = r.preferences
@@ -112,9 +113,14 @@ def _plan_batch(session, batch, options, now, links, report) -> list[PlannedDige
     planned = []
     for r, key in todo:
         content = contents[r.user_id]
-        email = None if content.is_empty else compose_digest(r, content, links)
+        email = None if content.is_empty else _compose(r, content, settings)
         planned.append(PlannedDigest(recipient=r, period_key=key, content=content, email=email))
     return planned
+
+
+def _compose(recipient: Recipient, content: DigestContent, settings: ServiceSettings) -> ComposedEmail:
+    return compose_digest(recipient, content, settings.links, secret=settings.secret,
+                          unsubscribe_mailto=settings.unsubscribe_mailto)
 
 
 def _insert(session: Session, planned: list[PlannedDigest]) -> None:
@@ -161,7 +167,7 @@ def _count(planned: list[PlannedDigest], report: DigestRunReport) -> None:
     report.empty += sum(1 for p in planned if p.email is None)
 
 
-def run_digests(session: Session, links: LinkSettings, options: RunOptions = RunOptions(), *,
+def run_digests(session: Session, settings: ServiceSettings, options: RunOptions = RunOptions(), *,
                 now: datetime | None = None, user_ids: list[int] | None = None,
                 progress: Callable[[int], None] = lambda n: None) -> DigestRunReport:
     """Queue the digests that are due (or all, with ``ignore_schedule``); returns counts for the summary.
@@ -173,7 +179,7 @@ def run_digests(session: Session, links: LinkSettings, options: RunOptions = Run
     report = DigestRunReport(considered=len(recipients), dry_run=options.dry_run)
     for start in range(0, len(recipients), options.batch_size):
         batch = recipients[start:start + options.batch_size]
-        planned = _plan_batch(session, batch, options, now, links, report)
+        planned = _plan_batch(session, batch, options, now, settings, report)
         if options.dry_run:
             _count(planned, report)
         else:
@@ -189,7 +195,7 @@ class DigestPreview:
     email: ComposedEmail | None
 
 
-def preview_digest(session: Session, actor_id: int, user_id: int, links: LinkSettings,
+def preview_digest(session: Session, actor_id: int, user_id: int, settings: ServiceSettings,
                    now: datetime | None = None) -> DigestPreview:
     """The digest ``user_id`` would get next (unsent items over their threshold); stores nothing. Admins only."""
     actor = session.get(User, actor_id)
@@ -203,6 +209,6 @@ def preview_digest(session: Session, actor_id: int, user_id: int, links: LinkSet
         raise NotFound("No such member of an organisation.")
     recipient = _recipient(*row)
     content = build_contents(session, [recipient], now or utcnow())[recipient.user_id]
-    email = None if content.is_empty else compose_digest(recipient, content, links)
+    email = None if content.is_empty else _compose(recipient, content, settings)
     session.rollback()
     return DigestPreview(recipient=recipient, content=content, email=email)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from app.code_lists import COUNTRIES, CURRENCIES
@@ -13,6 +12,7 @@ from app.models import Challenge, User
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from app.services.marketplace import content_rules as rules
 from app.services.recommendations import rebuild as matches
+from app.services.settings import ServiceSettings
 
 # Statuses anyone may see; drafts stay inside the organisation.
 PUBLIC_STATUSES: tuple[str, ...] = ("open", "evaluation", "awarded", "closed")
@@ -140,8 +140,12 @@ def _fields(data: ChallengeData) -> dict:
     return values
 
 
-def change_status(session: Session, actor_id: int, challenge_id: int, new_status: str) -> Challenge:
-    """Move a challenge along its lifecycle; invalid moves raise InvalidTransition."""
+def change_status(session: Session, actor_id: int, challenge_id: int, new_status: str, *,
+                  settings: ServiceSettings) -> Challenge:
+    """Move a challenge along its lifecycle; invalid moves raise InvalidTransition.
+
+    Publishing needs a verified buyer organisation when ``settings.require_verified_buyers`` is on (Forbidden).
+    """
     challenge = owned_challenge(session, actor_id, challenge_id)
     if new_status not in TRANSITIONS.get(challenge.status, set()):
         raise InvalidTransition(f"A {challenge.status} challenge cannot become {new_status}.")
@@ -149,7 +153,7 @@ def change_status(session: Session, actor_id: int, challenge_id: int, new_status
         # Awarding happens by awarding a pilot (app.services.procurement.pilots), which records who won.
         raise InvalidTransition("Award a pilot to an application or a matched solution to award a challenge.")
     if new_status == "open":
-        if _verification_required() and not challenge.organisation.verified:
+        if settings.require_verified_buyers and not challenge.organisation.verified:
             raise Forbidden("Your organisation must be verified by the platform before it can publish challenges.")
         problem = _deadline_problem(challenge.deadline, utcnow())
         if problem:
@@ -163,17 +167,12 @@ def change_status(session: Session, actor_id: int, challenge_id: int, new_status
     return challenge
 
 
-def _verification_required() -> bool:
-    # A platform setting (REQUIRE_VERIFIED_BUYERS), not request state: web, API and CLI callers get the same rule.
-    return has_app_context() and bool(current_app.config.get("REQUIRE_VERIFIED_BUYERS"))
+def publish_challenge(session: Session, actor_id: int, challenge_id: int, *, settings: ServiceSettings) -> Challenge:
+    return change_status(session, actor_id, challenge_id, "open", settings=settings)
 
 
-def publish_challenge(session: Session, actor_id: int, challenge_id: int) -> Challenge:
-    return change_status(session, actor_id, challenge_id, "open")
-
-
-def close_challenge(session: Session, actor_id: int, challenge_id: int) -> Challenge:
-    return change_status(session, actor_id, challenge_id, "closed")
+def close_challenge(session: Session, actor_id: int, challenge_id: int, *, settings: ServiceSettings) -> Challenge:
+    return change_status(session, actor_id, challenge_id, "closed", settings=settings)
 
 
 def view_challenge(session: Session, challenge_id: int, viewer_org_id: int | None) -> Challenge:

@@ -1,11 +1,12 @@
 """E-mails to applicants when their application changes status (queued in the outbox)."""
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
-from app.mail.outbox import enqueue, render_email
+from app.mail.outbox import enqueue
+from app.mail.rendering import render_email
 from app.models import Application, User
+from app.services.settings import ServiceSettings
 
 SUBJECTS = {
     "shortlisted": "Your application was shortlisted",
@@ -23,10 +24,10 @@ def recipients(session: Session, application: Application) -> list[User]:
     return list(application.organisation.members)
 
 
-def notify_status(session: Session, application: Application) -> None:
-    """Queue one message per recipient in the caller's transaction; links are absolute (BASE_URL)."""
-    base_url = current_app.config["BASE_URL"]
-    link = f"{base_url}/applications/{application.id}"
+def notify_status(session: Session, application: Application, settings: ServiceSettings) -> None:
+    """Queue one message per recipient in the caller's transaction; links are absolute (``settings.base_url``)."""
+    base_url = settings.base_url
+    link = settings.links.url("applications.detail", application_id=application.id)
     subject = f"{SUBJECTS.get(application.status, 'Your application changed')}: {application.challenge.title}"
     for user in recipients(session, application):
         text, html = render_email("application_status", user=user, application=application, link=link,

@@ -12,6 +12,7 @@ from app.services.errors import Forbidden, InvalidTransition, NotFound, Validati
 from app.services.marketplace.challenges import owned_challenge
 from app.services.procurement import application_notices as application_mail
 from app.services.procurement.applications import criteria_of
+from app.services.settings import ServiceSettings
 
 MAX_SCORE = 10
 MAX_CRITERIA = 10
@@ -151,7 +152,7 @@ def _set_score(session: Session, actor_id: int, application_id: int, criterion_i
 
 
 def decide_application(session: Session, actor_id: int, application_id: int, decision: str, reason: str,
-                       *, notify: bool = True) -> Application:
+                       *, settings: ServiceSettings, notify: bool = True) -> Application:
     """Shortlist or reject with a reason the applicant will read; the applicant is e-mailed."""
     application = _buyer_application(session, actor_id, application_id)
     if decision not in DECISIONS:
@@ -164,7 +165,7 @@ def decide_application(session: Session, actor_id: int, application_id: int, dec
     application.status_reason = reason.strip()
     application.decided_at = utcnow()
     if notify:
-        application_mail.notify_status(session, application)
+        application_mail.notify_status(session, application, settings)
     session.commit()
     return application
 

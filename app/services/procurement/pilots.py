@@ -14,6 +14,7 @@ from app.services.errors import Forbidden, InvalidTransition, NotFound, Validati
 from app.services.marketplace.challenges import TRANSITIONS as CHALLENGE_TRANSITIONS
 from app.services.marketplace.challenges import owned_challenge
 from app.services.procurement import application_notices as application_mail
+from app.services.settings import ServiceSettings
 
 # planned -> running -> completed -> evaluated; cancelled (with a reason) from any but evaluated.
 TRANSITIONS: dict[str, set[str]] = {
@@ -98,7 +99,7 @@ def _milestone_problems(milestones: list[MilestoneData]) -> dict[str, str]:
 
 
 def award_to_application(session: Session, actor_id: int, application_id: int, data: AwardData,
-                         *, notify: bool = True) -> Pilot:
+                         *, settings: ServiceSettings, notify: bool = True) -> Pilot:
     """Award a pilot to a shortlisted application; the challenge becomes awarded, the applicant is told."""
     application = session.get(Application, application_id)
     if application is None:
@@ -110,7 +111,7 @@ def award_to_application(session: Session, actor_id: int, application_id: int, d
     application.status = "awarded"
     application.decided_at = utcnow()
     if notify:
-        application_mail.notify_status(session, application)
+        application_mail.notify_status(session, application, settings)
     session.commit()
     return pilot
 

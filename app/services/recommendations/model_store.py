@@ -62,7 +62,7 @@ def current_model(session: Session) -> MatchModel | None:
                 model = MatchModel.from_bytes(payload)
             except (ValueError, pickle.UnpicklingError, AttributeError, ModuleNotFoundError):
                 # A model stored by an older engine version: treat as absent until `matches rebuild`.
-                log.warning("stored matching model %s cannot be loaded; run `flask matches rebuild`", latest.id)
+                log.warning("stored matching model %s cannot be loaded; run `matches rebuild`", latest.id)
                 return None
             loaded = _Loaded(latest.id, latest.fitted_at, model)
             _cache[key] = loaded

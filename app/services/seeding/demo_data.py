@@ -17,6 +17,7 @@ from app.services.accounts import passwords
 from app.services.accounts import users as accounts
 from app.services.marketplace import challenges, solutions
 from app.services.seeding import pilots as pilot_seeding
+from app.services.settings import ServiceSettings
 
 DEMO_PASSWORD = "civimatch-demo"  # noqa: S105 (published demo logins, see README)
 SEED_FILES = ("organisations", "challenges", "solutions")
@@ -53,7 +54,8 @@ def read_seed_files(folder: Path) -> dict[str, list[dict]]:
     return data
 
 
-def load(session: Session, data: dict[str, list[dict]], progress: Callable[[int], None] = lambda n: None) -> SeedReport:
+def load(session: Session, data: dict[str, list[dict]], *, settings: ServiceSettings,
+         progress: Callable[[int], None] = lambda n: None) -> SeedReport:
     """Create what is missing; rows are matched on member e-mail and on (organisation, title).
 
     Raises SeedFileError for a row that lacks a field or names an unknown organisation, and the
@@ -62,26 +64,26 @@ def load(session: Session, data: dict[str, list[dict]], progress: Callable[[int]
     report = SeedReport()
     try:
         with passwords.reuse_hash_for(DEMO_PASSWORD):  # every demo account has the same published password
-            _load_rows(session, data, progress, report)
+            _load_rows(session, data, settings, progress, report)
     except (KeyError, TypeError, AttributeError) as exc:
         raise SeedFileError(f"seed data malformed: missing or wrong field {exc}") from exc
     return report
 
 
-def _load_rows(session: Session, data: dict[str, list[dict]], progress: Callable[[int], None],
-               report: SeedReport) -> None:
+def _load_rows(session: Session, data: dict[str, list[dict]], settings: ServiceSettings,
+               progress: Callable[[int], None], report: SeedReport) -> None:
     users = {}
     for row in data["organisations"]:
         users[row["key"]] = _organisation(session, row, report)
         progress(1)
     for row in data["challenges"]:
-        _challenge(session, users[row["buyer"]], row, report)
+        _challenge(session, users[row["buyer"]], row, settings, report)
         progress(1)
     for row in data["solutions"]:
         _solution(session, users[row["innovator"]], row, report)
         progress(1)
     for entry in data.get("pilots", []):
-        pilot_seeding.load_entry(session, users, data, entry, report)
+        pilot_seeding.load_entry(session, users, data, entry, settings, report)
         progress(1)
 
 
@@ -110,7 +112,7 @@ def _exists(session: Session, model, user_id: int, title: str) -> bool:
     return session.scalar(select(model.id).where(model.organisation_id == org_id, model.title == title)) is not None
 
 
-def _challenge(session: Session, user_id: int, row: dict, report: SeedReport) -> None:
+def _challenge(session: Session, user_id: int, row: dict, settings: ServiceSettings, report: SeedReport) -> None:
     if _exists(session, Challenge, user_id, row["title"]):
         report.existing["challenges"] += 1
         return
@@ -125,9 +127,9 @@ def _challenge(session: Session, user_id: int, row: dict, report: SeedReport) ->
     )
     challenge = challenges.create_challenge(session, user_id, data)
     if row.get("status") in {"open", "closed"}:
-        challenges.publish_challenge(session, user_id, challenge.id)
+        challenges.publish_challenge(session, user_id, challenge.id, settings=settings)
     if row.get("status") == "closed":
-        challenges.close_challenge(session, user_id, challenge.id)
+        challenges.close_challenge(session, user_id, challenge.id, settings=settings)
         # A closed demo challenge shows its historical deadline, which the services refuse for new input.
         challenge.deadline = utcnow() + timedelta(days=days)
         session.commit()

@@ -10,9 +10,11 @@ from app.db import utcnow
 from app.models import Application, Challenge, EvaluationCriterion, Solution, User
 from app.services.marketplace import challenges
 from app.services.procurement import applications, evaluation, pilot_records, pilots
+from app.services.settings import ServiceSettings
 
 
-def load_entry(session: Session, users: dict[str, int], data: dict[str, list[dict]], entry: dict, report) -> None:
+def load_entry(session: Session, users: dict[str, int], data: dict[str, list[dict]], entry: dict,
+               settings: ServiceSettings, report) -> None:
     """One challenge's criteria, applications, decisions and pilots; skipped when its criteria already exist."""
     challenge_row = next(row for row in data["challenges"] if row["key"] == entry["challenge"])
     buyer_id = users[challenge_row["buyer"]]
@@ -32,13 +34,13 @@ def load_entry(session: Session, users: dict[str, int], data: dict[str, list[dic
         evaluation.score_application(session, buyer_id, submitted[row["solution"]].id, {
             c.id: (value, row.get("comment", "")) for c, value in zip(criteria, row["scores"], strict=True)})
         report.created["applications"] += 1
-    challenges.change_status(session, buyer_id, challenge.id, "evaluation")
+    challenges.change_status(session, buyer_id, challenge.id, "evaluation", settings=settings)
     for row in entry["applications"]:
         if row.get("decision"):
             evaluation.decide_application(session, buyer_id, submitted[row["solution"]].id, row["decision"],
-                                          row["reason"], notify=False)
+                                          row["reason"], settings=settings, notify=False)
     for row in entry["pilots"]:
-        _pilot(session, buyer_id, challenge, submitted[row["solution"]], row)
+        _pilot(session, buyer_id, challenge, submitted[row["solution"]], row, settings)
         report.created["pilots"] += 1
     _backdate_challenge(session, challenge, entry)
 
@@ -61,7 +63,8 @@ def _currency(row: dict, challenge: Challenge) -> str:
     return row.get("currency") or challenge.currency
 
 
-def _pilot(session: Session, buyer_id: int, challenge: Challenge, application: Application, row: dict) -> None:
+def _pilot(session: Session, buyer_id: int, challenge: Challenge, application: Application, row: dict,
+           settings: ServiceSettings) -> None:
     today = utcnow().date()
     start = today - timedelta(days=row["awarded_days_ago"]) + timedelta(days=row["start_offset_days"])
     data = pilots.AwardData(
@@ -69,7 +72,7 @@ def _pilot(session: Session, buyer_id: int, challenge: Challenge, application: A
         end_date=start + timedelta(days=row["length_days"]), site=row["site"], description=row["description"],
         kpis=[pilots.KpiData(name, unit, base, target) for name, unit, base, target, _ in row["kpis"]],
         milestones=[pilots.MilestoneData(title, start + timedelta(days=due)) for title, due, _ in row["milestones"]])
-    pilot = pilots.award_to_application(session, buyer_id, application.id, data, notify=False)
+    pilot = pilots.award_to_application(session, buyer_id, application.id, data, settings=settings, notify=False)
     _progress(session, buyer_id, pilot, row, start)
     pilot.awarded_at = utcnow() - timedelta(days=row["awarded_days_ago"])
     last_day = min(today, start + timedelta(days=row["length_days"]))

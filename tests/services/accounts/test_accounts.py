@@ -1,6 +1,8 @@
 """Account rules: sign-up for both sides, duplicates, argon2id hashes, revocable sessions, invitations, admins."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import func, select
 
@@ -11,6 +13,12 @@ from app.services.errors import Forbidden, NotFound, ValidationFailed
 from tests.factories import PASSWORD
 
 SECRET = "service-test-secret-0123456789abcdef"
+
+
+@pytest.fixture
+def account_settings(settings):
+    """The app's settings with this module's secret and a production-like base URL."""
+    return replace(settings, secret=SECRET, base_url="https://civimatch.example")
 
 
 def _signup(side: str, kind: str, email: str = "first@org.example", **org) -> accounts.SignupData:
@@ -100,10 +108,9 @@ def test_change_password_checks_the_current_one_and_ends_sessions(db, make):
     assert accounts.authenticate(db, user.email, PASSWORD) is None
 
 
-def test_invitation_queues_email_with_signed_link(app, db, make):
+def test_invitation_queues_email_with_signed_link(db, make, account_settings):
     inviter = make.buyer(org_name="City of Oulu")
-    invitation = accounts.invite_member(db, inviter.id, "New.Colleague@Oulu.example", secret=SECRET,
-                                        base_url="https://civimatch.example")
+    invitation = accounts.invite_member(db, inviter.id, "New.Colleague@Oulu.example", settings=account_settings)
 
     message = db.scalars(select(OutboxMessage)).one()
     assert (message.kind, message.status, message.to_address) == ("invitation", "queued", "new.colleague@oulu.example")
@@ -111,13 +118,13 @@ def test_invitation_queues_email_with_signed_link(app, db, make):
     link = next(word for word in message.text_body.split() if word.startswith("https://civimatch.example/"))
     token = link.rsplit("/", 1)[1]
     assert link in message.html_body
-    found = accounts.invitation_from_token(db, token, secret=SECRET, max_age_s=60)
+    found = accounts.invitation_from_token(db, token, settings=account_settings)
     assert found.id == invitation.id
 
 
-def test_accepting_invitation_creates_member_of_same_organisation_once(app, db, make):
+def test_accepting_invitation_creates_member_of_same_organisation_once(db, make, account_settings):
     inviter = make.innovator()
-    invitation = accounts.invite_member(db, inviter.id, "joiner@startup.example", secret=SECRET, base_url="")
+    invitation = accounts.invite_member(db, inviter.id, "joiner@startup.example", settings=account_settings)
 
     member = accounts.accept_invitation(db, invitation, "Joiner", "a fresh long secret")
 
@@ -126,29 +133,29 @@ def test_accepting_invitation_creates_member_of_same_organisation_once(app, db, 
     assert db.get(Invitation, invitation.id).accepted_at is not None
     token = accounts.make_token(SECRET, accounts.INVITATION_PURPOSE, invitation.id)
     with pytest.raises(NotFound):
-        accounts.invitation_from_token(db, token, secret=SECRET, max_age_s=60)
+        accounts.invitation_from_token(db, token, settings=account_settings)
 
 
-def test_invitation_token_for_another_purpose_or_secret_is_refused(app, db, make):
+def test_invitation_token_for_another_purpose_or_secret_is_refused(db, make, account_settings):
     inviter = make.buyer()
-    invitation = accounts.invite_member(db, inviter.id, "x@city.example", secret=SECRET, base_url="")
+    invitation = accounts.invite_member(db, inviter.id, "x@city.example", settings=account_settings)
     other_purpose = accounts.make_token(SECRET, "unsubscribe", invitation.id)
     other_secret = accounts.make_token("another-secret-entirely-0123456789", accounts.INVITATION_PURPOSE,
                                        invitation.id)
     for token in (other_purpose, other_secret, "garbage", ""):
         with pytest.raises(NotFound):
-            accounts.invitation_from_token(db, token, secret=SECRET, max_age_s=60)
+            accounts.invitation_from_token(db, token, settings=account_settings)
 
 
-def test_invite_refuses_existing_account_and_people_without_organisation(app, db, make):
+def test_invite_refuses_existing_account_and_people_without_organisation(db, make, account_settings):
     inviter = make.buyer()
     other = make.innovator(email="taken@sme.example")
     admin = accounts.create_admin(db, "root@civimatch.example", "Root", "kept in a vault 42")
 
     with pytest.raises(ValidationFailed):
-        accounts.invite_member(db, inviter.id, other.email, secret=SECRET, base_url="")
+        accounts.invite_member(db, inviter.id, other.email, settings=account_settings)
     with pytest.raises(Forbidden):
-        accounts.invite_member(db, admin.id, "new@city.example", secret=SECRET, base_url="")
+        accounts.invite_member(db, admin.id, "new@city.example", settings=account_settings)
     assert db.scalar(select(func.count()).select_from(Invitation)) == 0
     assert db.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.db import new_session, utcnow
-from app.mail.digest_email import LinkSettings
 from app.models import Application, DigestItem, DigestPreference, DigestRun, OutboxMessage, SavedChallenge
 from app.services.digests import runs as digests
 from app.services.marketplace import solutions
@@ -18,7 +17,7 @@ from tests.digest_helpers import clear_matches, give_feedback, store_match
 def run(app, db, **options):
     options.setdefault("ignore_schedule", True)
     now = options.pop("now", None)
-    return digests.run_digests(db, LinkSettings.from_config(app.config), digests.RunOptions(**options), now=now)
+    return digests.run_digests(db, app.extensions["service_settings"], digests.RunOptions(**options), now=now)
 
 
 def digest_for(db, user) -> OutboxMessage | None:
@@ -102,7 +101,7 @@ def test_closed_draft_and_archived_items_never_appear(app, db, pair, make):
     draft = make.challenge(buyer, title="Draft challenge", publish=False)
     closed = make.challenge(buyer, title="Closed challenge")
     from app.services.marketplace import challenges as challenge_service
-    challenge_service.close_challenge(db, buyer.id, closed.id)
+    challenge_service.close_challenge(db, buyer.id, closed.id, settings=make.settings)
     archived = make.solution(innovator, title="Archived solution")
     solutions.archive_solution(db, innovator.id, archived.id)
     clear_matches(db)

@@ -30,7 +30,7 @@ def test_every_invalid_transition_is_refused(db, make):
         db.get(Challenge, challenge.id).status = start
         db.commit()
         with pytest.raises(InvalidTransition):
-            challenges.change_status(db, buyer.id, challenge.id, target)
+            challenges.change_status(db, buyer.id, challenge.id, target, settings=make.settings)
         db.expire_all()
         assert db.get(Challenge, challenge.id).status == start, (start, target)
 
@@ -41,21 +41,22 @@ def test_valid_transitions_are_allowed(db, make):
     for start, target in sorted(VALID - {("evaluation", "awarded")}):
         db.get(Challenge, challenge.id).status = start
         db.commit()
-        assert challenges.change_status(db, buyer.id, challenge.id, target).status == target, (start, target)
+        moved = challenges.change_status(db, buyer.id, challenge.id, target, settings=make.settings)
+        assert moved.status == target, (start, target)
 
 
 def test_evaluation_becomes_awarded_by_awarding_a_pilot(db, make):
     buyer, _, challenge, _, application = scored_shortlist(db, make)
     with pytest.raises(InvalidTransition):
-        challenges.change_status(db, buyer.id, challenge.id, "awarded")
-    pilots.award_to_application(db, buyer.id, application.id, award_data())
+        challenges.change_status(db, buyer.id, challenge.id, "awarded", settings=make.settings)
+    pilots.award_to_application(db, buyer.id, application.id, award_data(), settings=make.settings)
     assert db.get(Challenge, challenge.id).status == "awarded"
 
 
 def test_evaluation_and_awarded_challenges_stay_public_and_frozen(db, make, client):
     buyer = make.buyer()
     challenge = make.challenge(buyer, title="Frozen bus challenge")
-    challenges.change_status(db, buyer.id, challenge.id, "evaluation")
+    challenges.change_status(db, buyer.id, challenge.id, "evaluation", settings=make.settings)
     assert client.get(f"/challenges/{challenge.id}").status_code == 200
     assert b"Frozen bus challenge" in client.get("/challenges?status=evaluation").data
     assert b"Frozen bus challenge" in client.get("/challenges?status=any").data

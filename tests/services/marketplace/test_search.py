@@ -131,7 +131,7 @@ def test_search_follows_edits(db, make):
     data = challenges.ChallengeData(title="Snow clearing routes", summary="s", problem_statement="p",
                                     sector="mobility", trl_expected=5, deadline=challenge.deadline, country="FI")
     challenges.update_challenge(db, buyer.id, challenge.id, data)
-    challenges.publish_challenge(db, buyer.id, challenge.id)
+    challenges.publish_challenge(db, buyer.id, challenge.id, settings=make.settings)
 
     assert _titles(search_challenges(db, ChallengeQuery(q="snow"))) == ["Snow clearing routes"]
     assert search_challenges(db, ChallengeQuery(q="wording")).total == 0

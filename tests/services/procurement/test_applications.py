@@ -52,7 +52,7 @@ def test_no_application_on_draft_closed_or_after_deadline(db, make):
     with pytest.raises(NotFound):
         apply(db, innovator, draft, solution)
     closed = make.challenge(buyer)
-    challenges.close_challenge(db, buyer.id, closed.id)
+    challenges.close_challenge(db, buyer.id, closed.id, settings=make.settings)
     with pytest.raises(InvalidTransition):
         apply(db, innovator, closed, solution)
     late = make.challenge(buyer)

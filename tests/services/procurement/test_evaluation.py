@@ -100,9 +100,10 @@ def test_ranking_uses_weighted_mean_over_evaluators(db, make):
 def test_decision_needs_reason_and_emails_the_applicant(db, make):
     buyer, challenge, crit, application = _setup(db, make)
     with pytest.raises(ValidationFailed):
-        evaluation.decide_application(db, buyer.id, application.id, "rejected", "  ")
-    challenges.change_status(db, buyer.id, challenge.id, "evaluation")
-    evaluation.decide_application(db, buyer.id, application.id, "rejected", "Budget too high for year one")
+        evaluation.decide_application(db, buyer.id, application.id, "rejected", "  ", settings=make.settings)
+    challenges.change_status(db, buyer.id, challenge.id, "evaluation", settings=make.settings)
+    evaluation.decide_application(db, buyer.id, application.id, "rejected", "Budget too high for year one",
+                                  settings=make.settings)
     assert application.status == "rejected"
     message = db.query(OutboxMessage).one()
     assert message.to_address == "ina@startup.example"
@@ -116,4 +117,4 @@ def test_withdrawn_application_cannot_be_decided(db, make):
     from app.services.procurement import applications
     applications.withdraw_application(db, application.submitted_by_id, application.id)
     with pytest.raises(InvalidTransition):
-        evaluation.decide_application(db, buyer.id, application.id, "shortlisted", "Good")
+        evaluation.decide_application(db, buyer.id, application.id, "shortlisted", "Good", settings=make.settings)

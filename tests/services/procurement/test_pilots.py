@@ -17,7 +17,7 @@ VALID = {("planned", "running"), ("planned", "cancelled"), ("running", "complete
 
 def test_award_to_shortlisted_application(db, make):
     buyer, innovator, challenge, solution, application = scored_shortlist(db, make)
-    pilot = pilots.award_to_application(db, buyer.id, application.id, award_data())
+    pilot = pilots.award_to_application(db, buyer.id, application.id, award_data(), settings=make.settings)
     assert (pilot.status, pilot.supplier_id, pilot.solution_id) == ("planned", innovator.organisation_id, solution.id)
     assert [k.name for k in pilot.kpis] == ["Diesel use"] and len(pilot.milestones) == 2
     assert application.status == "awarded" and challenge.status == "awarded"
@@ -29,20 +29,20 @@ def test_award_refuses_bad_input_and_unshortlisted(db, make):
     bad = award_data(contract_value=None, start_date=date(2025, 5, 1), end_date=date(2025, 4, 1), site="",
                      kpis=[pilots.KpiData("x", "", 1, None)])
     with pytest.raises(ValidationFailed) as info:
-        pilots.award_to_application(db, buyer.id, application.id, bad)
+        pilots.award_to_application(db, buyer.id, application.id, bad, settings=make.settings)
     assert {"contract_value", "end_date", "site", "kpis"} <= set(info.value.errors)
     assert db.query(Pilot).count() == 0
     application.status = "rejected"
     db.commit()
     with pytest.raises(InvalidTransition):
-        pilots.award_to_application(db, buyer.id, application.id, award_data())
+        pilots.award_to_application(db, buyer.id, application.id, award_data(), settings=make.settings)
 
 
 def test_direct_award_only_to_a_matched_solution(db, make):
     buyer = make.buyer()
     challenge = make.challenge(buyer)
     from app.services.marketplace import challenges
-    challenges.change_status(db, buyer.id, challenge.id, "evaluation")
+    challenges.change_status(db, buyer.id, challenge.id, "evaluation", settings=make.settings)
     solution = make.solution()
     with pytest.raises(ValidationFailed):
         pilots.award_to_solution(db, buyer.id, challenge.id, solution.id, award_data())
@@ -56,7 +56,8 @@ def test_direct_award_only_to_a_matched_solution(db, make):
 def test_invalid_pilot_moves_are_refused(db, make):
     """Every pair outside the pilot lifecycle (19 of them) is refused and leaves the status unchanged."""
     buyer, *_, application = scored_shortlist(db, make)
-    pilot = pilots.award_to_application(db, buyer.id, application.id, award_data(), notify=False)
+    pilot = pilots.award_to_application(db, buyer.id, application.id, award_data(), notify=False,
+                                        settings=make.settings)
     invalid = [(a, b) for a in PILOT_STATUSES for b in PILOT_STATUSES if (a, b) not in VALID]
     assert len(invalid) == 19
     for start, target in invalid:
@@ -70,7 +71,7 @@ def test_invalid_pilot_moves_are_refused(db, make):
 
 def test_cancel_needs_a_reason(db, make):
     buyer, *_, application = scored_shortlist(db, make)
-    pilot = pilots.award_to_application(db, buyer.id, application.id, award_data())
+    pilot = pilots.award_to_application(db, buyer.id, application.id, award_data(), settings=make.settings)
     with pytest.raises(ValidationFailed):
         pilots.change_pilot_status(db, buyer.id, pilot.id, "cancelled", " ")
     pilots.change_pilot_status(db, buyer.id, pilot.id, "cancelled", "Supplier went bankrupt")
@@ -79,7 +80,7 @@ def test_cancel_needs_a_reason(db, make):
 
 def test_records_only_while_running_or_completed(db, make):
     buyer, *_, application = scored_shortlist(db, make)
-    pilot = pilots.award_to_application(db, buyer.id, application.id, award_data())
+    pilot = pilots.award_to_application(db, buyer.id, application.id, award_data(), settings=make.settings)
     with pytest.raises(InvalidTransition):
         pilot_records.record_spend(db, buyer.id, pilot.id, date(2025, 4, 1), 100)
     pilots.change_pilot_status(db, buyer.id, pilot.id, "running")
@@ -94,7 +95,7 @@ def test_records_only_while_running_or_completed(db, make):
 
 def test_only_the_buyer_changes_a_pilot(db, make):
     buyer, innovator, *_, application = scored_shortlist(db, make)
-    pilot = pilots.award_to_application(db, buyer.id, application.id, award_data())
+    pilot = pilots.award_to_application(db, buyer.id, application.id, award_data(), settings=make.settings)
     from app.services.errors import Forbidden
     with pytest.raises(Forbidden):
         pilots.change_pilot_status(db, innovator.id, pilot.id, "running")
@@ -117,7 +118,8 @@ def test_full_pilot_gives_evidence_and_statistics(db, make):
 
 def test_private_pilots_stay_out_of_register_and_evidence(db, make):
     buyer, *_, solution, application = scored_shortlist(db, make)
-    pilot = pilots.award_to_application(db, buyer.id, application.id, award_data(is_public=False))
+    pilot = pilots.award_to_application(db, buyer.id, application.id, award_data(is_public=False),
+                                        settings=make.settings)
     assert pilot_register.search_pilots(db, pilot_register.PilotQuery()).total == 0
     assert pilot_register.evidence_for_solution(db, solution.id).pilots == []
     with pytest.raises(NotFound):

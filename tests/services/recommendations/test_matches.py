@@ -61,7 +61,7 @@ def test_publishing_after_rebuild_matches_new_item_without_refit(db, make):
 def test_closing_a_challenge_removes_its_matches(db, make):
     buyer, _, leak, *_ = _corpus(make)
     matches.rebuild(db)
-    challenges.close_challenge(db, buyer.id, leak.id)
+    challenges.close_challenge(db, buyer.id, leak.id, settings=make.settings)
     assert db.scalars(select(Match).where(Match.challenge_id == leak.id)).all() == []
 
 

@@ -23,9 +23,9 @@ def _data():
     return {"organisations": orgs, "challenges": [challenge], "solutions": solutions, "pilots": [entry]}, entry
 
 
-def test_seed_pilots_load_once_through_the_services(db):
+def test_seed_pilots_load_once_through_the_services(db, settings):
     data, entry = _data()
-    report = seeding.load(db, data)
+    report = seeding.load(db, data, settings=settings)
     assert report.created["applications"] == len(entry["applications"]) and report.created["pilots"] == 1
     pilot = db.query(Pilot).one()
     assert pilot.status == entry["pilots"][0]["status"] == "evaluated"
@@ -34,7 +34,7 @@ def test_seed_pilots_load_once_through_the_services(db):
     assert db.query(Challenge).one().status == "awarded"
     assert pilot.awarded_at > db.query(Challenge).one().published_at
     assert db.query(OutboxMessage).count() == 0  # demo decisions send no e-mail
-    again = seeding.load(db, data)
+    again = seeding.load(db, data, settings=settings)
     assert again.created["pilots"] == 0 and again.existing["pilots"] == 1
     assert db.query(Application).count() == len(entry["applications"])
 
