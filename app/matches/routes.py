@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from app.forms_common import ActionForm
 from app.services.errors import ServiceError
 from app.services.marketplace import challenges, solutions
+from app.services.recommendations import due
 from app.services.recommendations import match_queries as match_lists
 from app.services.recommendations import rebuild as matches
 from app.vocabulary import SECTORS
@@ -30,12 +31,12 @@ def _filters() -> match_lists.MatchFilters:
     )
 
 
-def _render(page, title: str, subject=None, also=None):
+def _render(page, title: str, subject=None, also=None, refresh_status=None):
     pairs = [(m.challenge_id, m.solution_id) for m in page.items]
     verdicts = match_lists.verdicts(get_session(), current_user.organisation_id, pairs)
     return render_template("matches/list.html", page=page, title=title, subject=subject, filters=_filters(),
                            verdicts=verdicts, action_form=ActionForm(), buyer_view=current_user.is_buyer,
-                           also=also or {})
+                           also=also or {}, refresh_status=refresh_status)
 
 
 @bp.route("/matches")
@@ -59,7 +60,8 @@ def for_challenge(challenge_id: int):
     except ServiceError as exc:
         abort_for(exc)
     challenge = challenges.view_challenge(get_session(), challenge_id, current_user.organisation_id)
-    return _render(page, f"Matching solutions: {challenge.title}", challenge)
+    return _render(page, f"Matching solutions: {challenge.title}", challenge,
+                   refresh_status=due.status(get_session(), due.CHALLENGE, challenge_id))
 
 
 @bp.route("/solutions/<int:solution_id>/matches")
@@ -70,7 +72,8 @@ def for_solution(solution_id: int):
     except ServiceError as exc:
         abort_for(exc)
     solution = solutions.view_solution(get_session(), solution_id, current_user.organisation_id)
-    return _render(page, f"Open challenges for: {solution.title}", solution)
+    return _render(page, f"Open challenges for: {solution.title}", solution,
+                   refresh_status=due.status(get_session(), due.SOLUTION, solution_id))
 
 
 @bp.route("/matches/feedback", methods=["POST"])

@@ -10,6 +10,7 @@ from app.services.errors import ServiceError, ValidationFailed
 from app.services.marketplace import discovery_queries as discovery
 from app.services.marketplace import solutions
 from app.services.marketplace.content_rules import clean_tags
+from app.services.recommendations import due
 from app.solutions.forms import SolutionForm
 from app.web import abort_for, actor_id, get_session, viewer_org_id
 
@@ -30,8 +31,9 @@ def detail(solution_id: int):
     except ServiceError as exc:
         abort_for(exc)
     is_owner = viewer_org_id() == solution.organisation_id
+    refresh_status = due.status(get_session(), due.SOLUTION, solution.id) if is_owner else None
     return render_template("solutions/detail.html", solution=solution, is_owner=is_owner,
-                           action_form=ActionForm())
+                           action_form=ActionForm(), refresh_status=refresh_status)
 
 
 def _data(form: SolutionForm) -> solutions.SolutionData:
