@@ -32,9 +32,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from app.db import register_db
     from app.extensions import register_security
+    from app.jobs.match_refresh import register_refresh_jobs
 
     register_db(app)
     register_security(app)
+    register_refresh_jobs(app)  # after a commit that made matches due: a Celery task or an after-response run
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""Celery tasks wrapping the digest and delivery services; a Celery app exists only when CELERY_BROKER_URL is set.
+"""Celery tasks wrapping the digest, delivery and matches-refresh services; a Celery app exists only when
+CELERY_BROKER_URL is set.
 
 Start a worker with the beat schedule:  celery -A app.celery_worker worker --beat --loglevel=info
 Without CELERY_BROKER_URL nothing here is created and cron runs the CLI commands instead (see README).
@@ -16,13 +17,17 @@ from app.db import new_session
 from app.mail import delivery
 from app.mail.smtp import SmtpSender, SmtpSettings
 from app.services.digests import runs as digests
+from app.services.recommendations import due, refresh
 
 DIGEST_TASK_BATCH = 500  # users per fan-out task
+REFRESH_TASK_LIMIT = 200  # due items per refresh task; a full batch enqueues the next one
 
 BEAT_SCHEDULE = {
     # Hourly: each user is due at their own local hour; the (user, period) key makes extra runs harmless.
     "digests-hourly": {"task": "civimatch.digests.run", "schedule": crontab(minute=5)},
     "outbox-every-minute": {"task": "civimatch.outbox.deliver", "schedule": 60.0},
+    # Publishing enqueues a refresh at once; this picks up retries after a back-off and anything missed.
+    "matches-refresh-every-minute": {"task": "civimatch.matches.refresh", "schedule": 60.0},
 }
 
 
@@ -81,4 +86,16 @@ def _register_tasks(celery: Celery, flask_app: Flask) -> None:
                 report = delivery.deliver_due(session, sender, delivery.DeliveryPolicy.from_config(flask_app.config))
         finally:
             session.close()
+        return asdict(report)
+
+    @celery.task(name="civimatch.matches.refresh")
+    def refresh_matches(limit: int = REFRESH_TASK_LIMIT) -> dict:
+        """Rank the due items (each failure is recorded on its row and retried after a back-off)."""
+        session = new_session(flask_app)
+        try:
+            report = refresh.refresh_due(session, limit, policy=due.RefreshPolicy.from_config(flask_app.config))
+        finally:
+            session.close()
+        if report.tried >= limit:
+            refresh_matches.delay(limit)  # more were waiting
         return asdict(report)

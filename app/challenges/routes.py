@@ -12,6 +12,7 @@ from app.services.errors import ValidationFailed
 from app.services.marketplace import challenges
 from app.services.marketplace import discovery_queries as discovery
 from app.services.marketplace.content_rules import clean_tags
+from app.services.recommendations import due
 from app.services.recommendations import rebuild as matches
 from app.web.form_helpers import ActionForm, apply_errors
 from app.web.query_args import challenge_query_from_args
@@ -34,8 +35,9 @@ def detail(challenge_id: int):
     # While drafting, show look-alike challenges of other buyers so cities reuse each other's work.
     similar = matches.similar_open_challenges(get_session(), challenge) if is_owner and challenge.status == "draft" \
         else None
+    refresh_status = due.status(get_session(), due.CHALLENGE, challenge.id) if is_owner else None
     return render_template("challenges/detail.html", challenge=challenge, is_owner=is_owner,
-                           action_form=ActionForm(), similar=similar)
+                           action_form=ActionForm(), similar=similar, refresh_status=refresh_status)
 
 
 def _data(form: ChallengeForm) -> challenges.ChallengeData:

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from app.code_lists import SECTORS
 from app.services.marketplace import challenges, solutions
+from app.services.recommendations import due
 from app.services.recommendations import match_queries as match_lists
 from app.services.recommendations import rebuild as matches
 from app.web.form_helpers import ActionForm
@@ -29,12 +30,12 @@ def _filters() -> match_lists.MatchFilters:
     )
 
 
-def _render(page, title: str, subject=None, also=None):
+def _render(page, title: str, subject=None, also=None, refresh_status=None):
     pairs = [(m.challenge_id, m.solution_id) for m in page.items]
     verdicts = match_lists.verdicts(get_session(), current_user.organisation_id, pairs)
     return render_template("matches/list.html", page=page, title=title, subject=subject, filters=_filters(),
                            verdicts=verdicts, action_form=ActionForm(), buyer_view=current_user.is_buyer,
-                           also=also or {})
+                           also=also or {}, refresh_status=refresh_status)
 
 
 @bp.route("/matches")
@@ -52,7 +53,8 @@ def overview():
 def for_challenge(challenge_id: int):
     page = match_lists.for_challenge(get_session(), actor_id(), challenge_id, _filters())
     challenge = challenges.view_challenge(get_session(), challenge_id, current_user.organisation_id)
-    return _render(page, f"Matching solutions: {challenge.title}", challenge)
+    return _render(page, f"Matching solutions: {challenge.title}", challenge,
+                   refresh_status=due.status(get_session(), due.CHALLENGE, challenge_id))
 
 
 @bp.route("/solutions/<int:solution_id>/matches")
@@ -60,7 +62,8 @@ def for_challenge(challenge_id: int):
 def for_solution(solution_id: int):
     page = match_lists.for_solution(get_session(), actor_id(), solution_id, _filters())
     solution = solutions.view_solution(get_session(), solution_id, current_user.organisation_id)
-    return _render(page, f"Open challenges for: {solution.title}", solution)
+    return _render(page, f"Open challenges for: {solution.title}", solution,
+                   refresh_status=due.status(get_session(), due.SOLUTION, solution_id))
 
 
 @bp.route("/matches/feedback", methods=["POST"])

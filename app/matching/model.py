@@ -6,7 +6,7 @@ import hashlib
 import io
 import pickle
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -16,7 +16,7 @@ from app.matching import passages
 from app.matching.fast.postings import cached_postings
 from app.matching.passages import Passages
 from app.matching.records import CHALLENGE, SOLUTION, Item, ItemId, Kind, id_sort_key
-from app.matching.signals import Codebooks, Facts
+from app.matching.signals import Codebook, Codebooks, Facts
 from app.matching.term_index import TermIndex, fit_counts, transform_counts
 from app.matching.text import TextSettings
 
@@ -117,6 +117,20 @@ class MatchModel:
             if batch:
                 self._append(kind, batch)
 
+    def with_items(self, items: Sequence[Item]) -> MatchModel:
+        """A new model: this one plus ``items`` (as ``add_items``); this one is left unchanged.
+
+        Threads still ranking with this model never see it change under them: the big matrices
+        are shared (``add_items`` stacks new ones rather than writing into them) and everything
+        it writes in place (id lists, the active flags, the label codebooks) is copied first.
+        """
+        books = Codebooks(**{name: Codebook(dict(book.codes), list(book.labels))
+                             for name, book in vars(self.books).items()})
+        sides = {kind: _copy_side(side) for kind, side in self.sides.items()}
+        model = MatchModel(self.settings, self.vocab, self.idf, self.average_length, sides, books, self.version)
+        model.add_items(items)
+        return model
+
     def _append(self, kind: Kind, batch: list[Item]) -> None:
         side = self.sides[kind]
         for item in batch:  # an edited item's old row stays but is never recommended
@@ -143,6 +157,11 @@ class MatchModel:
         if fmt != FORMAT:
             raise ValueError(f"unsupported matching model format: {fmt!r}")
         return cls(**state)
+
+
+def _copy_side(side: Side) -> Side:
+    facts = replace(side.facts, active=side.facts.active.copy())
+    return Side(list(side.ids), list(side.titles), side.matrix, facts, side.passages)
 
 
 # Models stored before a class moved name it by its old path; they load as the same class.

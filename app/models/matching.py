@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime, utcnow
@@ -65,3 +65,28 @@ class MatchModelRecord(Base):
     challenges: Mapped[int] = mapped_column(Integer, default=0)
     solutions: Mapped[int] = mapped_column(Integer, default=0)
     payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class MatchRefresh(Base):
+    """An item whose stored matches are due to be recomputed (one row per item while it waits).
+
+    Written in the same transaction as the publish or edit that makes it due, so a change is never
+    committed without its refresh being recorded; the refresh job deletes the row once the item's
+    matches are stored. ``item_id`` names a challenge or a solution (``item_kind``), hence no foreign key.
+    """
+
+    __tablename__ = "match_refresh"
+    __table_args__ = (
+        UniqueConstraint("item_kind", "item_id"),
+        Index("ix_match_refresh_due", "gave_up_at", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_kind: Mapped[str] = mapped_column(String(20))  # "challenge" or "solution"
+    item_id: Mapped[int] = mapped_column(Integer)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When a run may take it: now when requested, later after a failure (back-off) or while claimed (lease).
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    gave_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -8,6 +8,7 @@ from app.services.errors import ValidationFailed
 from app.services.marketplace import discovery_queries as discovery
 from app.services.marketplace import solutions
 from app.services.marketplace.content_rules import clean_tags
+from app.services.recommendations import due
 from app.solutions.forms import SolutionForm
 from app.web.form_helpers import ActionForm, apply_errors
 from app.web.query_args import solution_query_from_args
@@ -27,8 +28,9 @@ def index():
 def detail(solution_id: int):
     solution = solutions.view_solution(get_session(), solution_id, viewer_org_id())
     is_owner = viewer_org_id() == solution.organisation_id
+    refresh_status = due.status(get_session(), due.SOLUTION, solution.id) if is_owner else None
     return render_template("solutions/detail.html", solution=solution, is_owner=is_owner,
-                           action_form=ActionForm())
+                           action_form=ActionForm(), refresh_status=refresh_status)
 
 
 def _data(form: SolutionForm) -> solutions.SolutionData:

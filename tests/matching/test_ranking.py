@@ -102,6 +102,20 @@ def test_added_items_are_indexed_and_edits_replace_the_old_row(corpus):
     assert 20 not in [m.solution_id for m in ranked]
 
 
+def test_with_items_returns_a_new_model_and_leaves_the_one_being_read_unchanged(corpus):
+    model = fit(*corpus)
+    before = [(m.solution_id, m.score) for m in rank_solutions_for_challenge(model, corpus[0][2], now=NOW)]
+    tags_before = dict(model.books.tags.codes)
+    edited = solution(11, "food waste leftovers canteen scales", org_id="x", tags=("brand new tag",))
+    newer = model.with_items([solution(20, "food waste leftovers canteen scales", org_id="x"), edited])
+    assert [(m.solution_id, m.score) for m in rank_solutions_for_challenge(model, corpus[0][2], now=NOW)] == before
+    assert model.books.tags.codes == tags_before and 20 not in model.sides["solution"].rows
+    copied = fit(*corpus)
+    copied.add_items([solution(20, "food waste leftovers canteen scales", org_id="x"), edited])
+    assert [(m.solution_id, m.score) for m in rank_solutions_for_challenge(newer, corpus[0][2], now=NOW)] == \
+        [(m.solution_id, m.score) for m in rank_solutions_for_challenge(copied, corpus[0][2], now=NOW)]
+
+
 def test_feedback_moves_similar_item_up_and_explains_it():
     challenges = [challenge(1, "air quality monitoring in streets")]
     solutions = [solution(2, "air quality monitoring sensors for streets"),

@@ -11,7 +11,7 @@ from app.db import utcnow
 from app.models import Challenge, User
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from app.services.marketplace import content_rules as rules
-from app.services.recommendations import rebuild as matches
+from app.services.recommendations import due
 from app.services.settings import ServiceSettings
 
 # Statuses anyone may see; drafts stay inside the organisation.
@@ -128,8 +128,8 @@ def update_challenge(session: Session, actor_id: int, challenge_id: int, data: C
         raise ValidationFailed(errors)
     for name, value in _fields(data).items():
         setattr(challenge, name, value)
+    due.mark_due(session, due.CHALLENGE, challenge.id)  # same transaction as the change
     session.commit()
-    matches.refresh_item(session, challenge)
     return challenge
 
 
@@ -162,8 +162,8 @@ def change_status(session: Session, actor_id: int, challenge_id: int, new_status
     if new_status in ("closed", "cancelled"):
         challenge.closed_at = utcnow()
     challenge.status = new_status
+    due.mark_due(session, due.CHALLENGE, challenge.id)  # same transaction as the change
     session.commit()
-    matches.refresh_item(session, challenge)
     return challenge
 
 

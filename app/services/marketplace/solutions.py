@@ -10,7 +10,7 @@ from app.db import utcnow
 from app.models import Solution, User
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from app.services.marketplace import content_rules as rules
-from app.services.recommendations import rebuild as matches
+from app.services.recommendations import due
 
 PUBLIC_STATUSES: tuple[str, ...] = ("published",)
 TRANSITIONS: dict[str, set[str]] = {"draft": {"published"}, "published": {"archived"}, "archived": {"published"}}
@@ -106,8 +106,8 @@ def update_solution(session: Session, actor_id: int, solution_id: int, data: Sol
     solution = owned_solution(session, actor_id, solution_id)
     for name, value in _checked(data).items():
         setattr(solution, name, value)
+    due.mark_due(session, due.SOLUTION, solution.id)  # same transaction as the change
     session.commit()
-    matches.refresh_item(session, solution)
     return solution
 
 
@@ -119,8 +119,8 @@ def change_status(session: Session, actor_id: int, solution_id: int, new_status:
     if new_status == "published" and solution.published_at is None:
         solution.published_at = utcnow()
     solution.status = new_status
+    due.mark_due(session, due.SOLUTION, solution.id)  # same transaction as the change
     session.commit()
-    matches.refresh_item(session, solution)
     return solution
 
 

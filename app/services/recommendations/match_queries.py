@@ -11,6 +11,7 @@ from app.services.errors import Forbidden, NotFound, ValidationFailed
 from app.services.marketplace import challenges as challenge_service
 from app.services.marketplace import solutions as solution_service
 from app.services.pagination import Page, paginate
+from app.services.recommendations import due
 from app.services.recommendations import rebuild as matches
 
 
@@ -157,6 +158,6 @@ def record_feedback(session: Session, actor_id: int, challenge_id: int, solution
                                     solution_id=solution_id)
     row.verdict, row.user_id = verdict, actor_id
     session.add(row)
+    if verdict != "hidden":  # a hidden pair is filtered out at once; the others re-rank the item
+        due.mark_due(session, due.kind_of(own), own.id)
     session.commit()
-    if verdict != "hidden":
-        matches.refresh_item(session, own)

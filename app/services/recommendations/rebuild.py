@@ -1,8 +1,7 @@
-"""Recommendations in the app: full rebuilds, one-item refreshes, ranked lists, feedback, look-alikes."""
+"""Recommendations in the app: full rebuilds, feedback as engine input, look-alikes (one-item refreshes: refresh.py)."""
 from __future__ import annotations
 
 import json
-import logging
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -14,20 +13,13 @@ from sqlalchemy import JSON, Text, bindparam, cast, delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.matching import (
-    Feedback,
-    fit,
-    rank_challenges_for_solution,
-    rank_solutions_for_challenge,
-    similar_challenges,
-    top_k_all,
-)
+from app.matching import Feedback, fit, similar_challenges, top_k_all
 from app.matching import Match as EngineMatch
 from app.models import Challenge, Match, MatchFeedback, Solution
+from app.services.recommendations import due
 from app.services.recommendations import model_store as match_store
-from app.services.recommendations.engine_items import challenge_item, item_for, solution_item
+from app.services.recommendations.engine_items import challenge_item, solution_item
 
-log = logging.getLogger(__name__)
 TOP_K = 20
 VERDICTS = ("relevant", "not_relevant", "hidden")
 INSERT_BATCH = 1000
@@ -71,15 +63,20 @@ def rebuild(session: Session, progress: RebuildProgress | None = None, now: date
     The engine's matches are gathered into compact arrays (ids, score, an index into the distinct
     serialised reason lists) rather than objects, and stored with Core inserts in batches: a few
     bytes per pair instead of an ORM object and a list of dicts. One transaction: the old matches
-    are deleted, the model saved and the new matches inserted before a single commit.
+    are deleted, the model saved and the new matches inserted before a single commit. Items waiting for
+    a refresh when it started are covered by it and no longer due.
     """
     progress = progress or RebuildProgress()
     started = utcnow()
+    waiting = due.seen(session)  # read before the items: every change these rows stand for is then read
     challenges = list(session.scalars(select(Challenge).order_by(Challenge.id)))
     solutions = list(session.scalars(select(Solution).order_by(Solution.id)))
     model = fit([challenge_item(c) for c in challenges], [solution_item(s) for s in solutions])
     feedback_by_org = _all_feedback(session)
     pairs = _StoredPairs.gather(top_k_all(model, TOP_K, now, feedback_by_org))
+    # End the read before writing: SQLite cannot turn a stale reader into a writer once an item was
+    # published meanwhile; that item's due row, unseen above, stays due.
+    session.commit()
     progress.start(len(pairs))
     session.execute(delete(Match))
     match_store.save_model(session, model, len(challenges), len(solutions))
@@ -87,6 +84,7 @@ def rebuild(session: Session, progress: RebuildProgress | None = None, now: date
     for batch in pairs.batches(model.version, INSERT_BATCH):
         session.execute(statement, batch)
         progress.advance(len(batch))
+    due.forget_seen(session, waiting)
     session.commit()
     seconds = (utcnow() - started).total_seconds()
     return RebuildReport(len(challenges), len(solutions), len(pairs), model.version, seconds)
@@ -203,41 +201,6 @@ def reason_entry(reason) -> dict:
 
 def reasons_json(match: EngineMatch) -> list[dict]:
     return [reason_entry(reason) for reason in match.reasons]
-
-
-def refresh_item(session: Session, row: Challenge | Solution, now: datetime | None = None) -> int:
-    """Re-match one published or edited item against the stored model (no refit); returns matches stored.
-
-    Never raises: publishing must not fail because of the recommender; the nightly rebuild catches up.
-    """
-    try:
-        return _refresh(session, row, now)
-    except Exception:  # noqa: BLE001 - logged; the item is matched again by the next rebuild
-        session.rollback()
-        log.exception("matching refresh failed for %s %s", type(row).__name__, row.id)
-        return 0
-
-
-def _refresh(session: Session, row: Challenge | Solution, now: datetime | None) -> int:
-    is_challenge = isinstance(row, Challenge)
-    own_column = Match.challenge_id if is_challenge else Match.solution_id
-    session.execute(delete(Match).where(own_column == row.id))
-    model = match_store.current_model(session)
-    item = item_for(row)
-    if model is None or not item.active:
-        session.commit()
-        return 0
-    feedback = org_feedback(session, row.organisation_id)
-    if is_challenge:
-        found = rank_solutions_for_challenge(model, item, TOP_K, feedback["solution"], now)
-    else:
-        found = rank_challenges_for_solution(model, item, TOP_K, feedback["challenge"], now)
-    rank_name = "rank_for_challenge" if is_challenge else "rank_for_solution"
-    for rank, match in enumerate(found, start=1):
-        session.add(Match(challenge_id=match.challenge_id, solution_id=match.solution_id, score=match.score,
-                          reasons=reasons_json(match), model_version=model.version, **{rank_name: rank}))
-    session.commit()
-    return len(found)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Stored matches: rebuild, one-item refresh without refit, lists, feedback and look-alikes."""
+"""Stored matches: rebuild, one-item refresh without refit (the job: test_match_refresh.py), lists, feedback."""
 import pytest
 from sqlalchemy import func, select
 
@@ -8,6 +8,7 @@ from app.services.marketplace import challenges
 from app.services.recommendations import match_queries as match_lists
 from app.services.recommendations import model_store as match_store
 from app.services.recommendations import rebuild as matches
+from app.services.recommendations import refresh
 
 
 def _corpus(make):
@@ -52,8 +53,9 @@ def test_publishing_after_rebuild_matches_new_item_without_refit(db, make):
     version = db.scalar(select(MatchModelRecord.version))
     new = make.challenge(buyer, title="Find leaks with acoustic sensors in old pipes", sector="water",
                          problem_statement="Leaks in cast-iron water pipes waste water.")
+    assert refresh.refresh_due(db).refreshed == 1
     stored = db.scalars(select(Match).where(Match.challenge_id == new.id)).all()
-    assert stored, "a published challenge is matched at once"
+    assert stored, "a published challenge is matched by the next refresh"
     assert {m.model_version for m in stored} == {version}
     assert db.scalar(select(func.count()).select_from(MatchModelRecord)) == 1
 
@@ -62,6 +64,7 @@ def test_closing_a_challenge_removes_its_matches(db, make):
     buyer, _, leak, *_ = _corpus(make)
     matches.rebuild(db)
     challenges.close_challenge(db, buyer.id, leak.id, settings=make.settings)
+    refresh.refresh_due(db)
     assert db.scalars(select(Match).where(Match.challenge_id == leak.id)).all() == []
 
 
@@ -89,6 +92,7 @@ def test_relevant_feedback_shows_in_reasons_of_similar_items(db, make):
                   description="Noise loggers on water pipes detect leaks overnight.")
     matches.rebuild(db)
     match_lists.record_feedback(db, buyer.id, leak.id, sensor.id, "relevant")
+    refresh.refresh_due(db)
     page = match_lists.for_challenge(db, buyer.id, leak.id, match_lists.MatchFilters())
     reasons = [r["text"] for m in page.items if m.solution_id != sensor.id for r in m.reasons]
     assert any("marked relevant" in text and "Acoustic leak sensors" in text for text in reasons)
