@@ -12,6 +12,7 @@ from app.models import Challenge, User
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from app.services.marketplace import content_rules as rules
 from app.services.recommendations import rebuild as matches
+from app.services.transitions import claim_status
 from app.vocabulary import COUNTRIES, CURRENCIES
 
 # Statuses anyone may see; drafts stay inside the organisation.
@@ -154,10 +155,11 @@ def change_status(session: Session, actor_id: int, challenge_id: int, new_status
         problem = _deadline_problem(challenge.deadline, utcnow())
         if problem:
             raise ValidationFailed({"deadline": problem})
+    claim_status(session, challenge, new_status, noun="challenge")
+    if new_status == "open":
         challenge.published_at = utcnow()
     if new_status in ("closed", "cancelled"):
         challenge.closed_at = utcnow()
-    challenge.status = new_status
     session.commit()
     matches.refresh_item(session, challenge)
     return challenge
