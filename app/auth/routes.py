@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth.forms import AcceptInvitationForm, ChangePasswordForm, InviteForm, LoginForm, SignupForm
 from app.extensions import CurrentUser
 from app.forms_common import ActionForm, apply_errors
-from app.security.limits import limiter, login_limit, signup_limit
+from app.security.limits import failed_login, limiter, login_account_key, login_account_limit, login_limit, signup_limit
 from app.services.accounts import recovery as account_recovery
 from app.services.accounts import users as accounts
 from app.services.errors import NotFound, ServiceError, ValidationFailed
@@ -47,7 +47,8 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"], deduct_when=failed_login)
+@limiter.limit(login_account_limit, methods=["POST"], key_func=login_account_key, deduct_when=failed_login)
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():

@@ -5,6 +5,8 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from app.services.accounts.users import normalise_email
+
 # Storage comes from RATELIMIT_STORAGE_URI: Redis when REDIS_URL is set, process memory otherwise.
 limiter = Limiter(
     key_func=get_remote_address,
@@ -16,6 +18,24 @@ limiter = Limiter(
 
 def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def login_account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def login_account_key() -> str:
+    """The account being tried, whatever address the attempt comes from (botnets spread addresses)."""
+    return "login-account:" + normalise_email(request.form.get("email", ""))[:254]
+
+
+def failed_login(response) -> bool:
+    # Only failures count: colleagues signing in from one office address do not use up each other's budget.
+    return response.status_code != 302
+
+
+def invite_limit() -> str:
+    return current_app.config["INVITE_RATE_LIMIT"]
 
 
 def signup_limit() -> str:
