@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from app.services.accounts.users import normalise_email
 
@@ -36,6 +37,11 @@ def failed_login(response) -> bool:
 
 def invite_limit() -> str:
     return current_app.config["INVITE_RATE_LIMIT"]
+
+
+def inviter_key() -> str:
+    """Per signed-in user (one office shares an address); the address when nobody is signed in."""
+    return f"invite:{current_user.user_id}" if current_user.is_authenticated else get_remote_address()
 
 
 def signup_limit() -> str:

@@ -43,6 +43,7 @@ MATRIX: dict[tuple[str, str], dict[str, set[int]]] = {
     ("open_data.statistics_page", "GET"): PUBLIC, ("api_pages.reference", "GET"): PUBLIC,
     ("open_data.csv_export", "GET"): E(404, 404, 404, 404, 404),  # sample name: no such export
     ("auth.login", "GET"): PUBLIC, ("auth.signup", "GET"): PUBLIC, ("recovery.forgot_password", "GET"): PUBLIC,
+    ("auth.signup_sent", "GET"): PUBLIC,
     ("auth.login", "POST"): E(422, 422, 422, 422, 422), ("auth.signup", "POST"): E(422, 422, 422, 422, 422),
     ("recovery.forgot_password", "POST"): E(422, 422, 422, 422, 422),
     # signed links with a bad token
