@@ -56,6 +56,11 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (recovery_bp, admin_bp, reports_bp):  # security and moderation
         app.register_blueprint(blueprint)
+    from app.auth.personal_data_routes import admin_bp as personal_data_admin_bp
+    from app.auth.personal_data_routes import bp as personal_data_bp
+
+    for blueprint in (personal_data_bp, personal_data_admin_bp):  # export and erasure (GDPR)
+        app.register_blueprint(blueprint)
     for blueprint in (digests_bp, digest_admin_bp):  # digest settings, unsubscribe, outbox admin
         app.register_blueprint(blueprint)
     from app.applications.routes import bp as applications_bp

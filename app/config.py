@@ -19,6 +19,13 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _count(name: str) -> int:
+    value = os.environ.get(name, "").strip() or "0"
+    if not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number (0 or more), not {value!r}.")
+    return int(value)
+
+
 def default_database_url() -> str:
     return f"sqlite:///{ROOT / 'instance' / 'civimatch.sqlite'}"
 
@@ -43,11 +50,15 @@ def security_settings() -> dict:
     hosts = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
     return {
         "TRUSTED_HOSTS": hosts or None,  # None: the BASE_URL host + localhost (app.security.hosts)
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (app.security.proxies).
+        "TRUSTED_PROXIES": _count("TRUSTED_PROXIES"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": "civimatch",
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10/minute;50/hour"),
+        "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "5/minute;30/hour"),
+        "INVITE_RATE_LIMIT": os.environ.get("INVITE_RATE_LIMIT", "10/minute;50/day"),
         "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "5/minute;30/hour"),
         "PASSWORD_RESET_RATE_LIMIT": os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5/minute;20/hour"),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120/minute"),

@@ -6,8 +6,17 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import AcceptInvitationForm, ChangePasswordForm, InviteForm, LoginForm, SignupForm
 from app.extensions import CurrentUser, service_settings
-from app.security.limits import limiter, login_limit, signup_limit
-from app.services.accounts import recovery as account_recovery
+from app.security.limits import (
+    failed_login,
+    invite_limit,
+    inviter_key,
+    limiter,
+    login_account_key,
+    login_account_limit,
+    login_limit,
+    signup_limit,
+)
+from app.services.accounts import registration
 from app.services.accounts import users as accounts
 from app.services.errors import NotFound, ValidationFailed
 from app.web.form_helpers import ActionForm, apply_errors
@@ -34,19 +43,23 @@ def signup():
         data = accounts.SignupData(name=form.name.data, email=form.email.data, password=form.password.data,
                                    organisation=org)
         try:
-            user = accounts.sign_up(get_session(), data)
+            registration.register(get_session(), data, settings=service_settings())
         except ValidationFailed as exc:
             apply_errors(form, {("organisation_name" if k == "name" else k): v for k, v in exc.errors.items()})
         else:
-            account_recovery.send_email_confirmation(get_session(), user.id, settings=service_settings())
-            _start_session(user)
-            flash(f"Welcome to CiviMatch, {user.name}.", "success")
-            return redirect(url_for("main.dashboard"))
+            # The same answer for a new and a taken address (no enumeration): the mailbox learns which.
+            return redirect(url_for("auth.signup_sent"))
     return render_template("auth/signup.html", form=form), 200 if not form.errors else 422
 
 
+@bp.route("/signup/sent")
+def signup_sent():
+    return render_template("auth/signup_sent.html")
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"], deduct_when=failed_login)
+@limiter.limit(login_account_limit, methods=["POST"], key_func=login_account_key, deduct_when=failed_login)
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
@@ -93,12 +106,13 @@ def change_password():
 
 
 @bp.route("/account/invite", methods=["POST"])
+@limiter.limit(invite_limit, methods=["POST"], key_func=inviter_key)
 @login_required
 def invite():
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            accounts.invite_member(get_session(), actor_id(), form.email.data, settings=service_settings())
+            registration.invite(get_session(), actor_id(), form.email.data, settings=service_settings())
         except ValidationFailed as exc:
             apply_errors(form, exc.errors)
         else:

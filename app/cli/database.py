@@ -1,6 +1,8 @@
 """`flask db ...`: Alembic migrations against the app's DATABASE_URL."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from alembic import command
 from alembic.config import Config
@@ -8,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.config import ROOT
+from app.services import backups
 
 
 def alembic_config(database_url: str) -> Config:
@@ -49,3 +52,31 @@ def downgrade_command(revision: str) -> None:
 def current_command() -> None:
     """Show the revision the database is at."""
     command.current(alembic_config(current_app.config["DATABASE_URL"]))
+
+
+@db_group.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    """Write the whole database to PATH (SQLite online backup, or pg_dump custom format)."""
+    try:
+        size = backups.backup(current_app.config["DATABASE_URL"], path)
+    except backups.BackupFailed as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Backup written to {path} ({size:,} bytes).")
+
+
+@db_group.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database's contents.")
+@with_appcontext
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the database's contents with the backup at PATH (stop the app and workers first)."""
+    if not yes:
+        click.confirm(f"Replace everything in the database with {path}?", abort=True)
+    current_app.extensions["db_engine"].dispose()  # no pooled connection may hold the old file or locks
+    try:
+        backups.restore(current_app.config["DATABASE_URL"], path)
+    except backups.BackupFailed as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Database restored from {path}.")

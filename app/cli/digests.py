@@ -11,6 +11,7 @@ from app.mail import delivery
 from app.mail.smtp import SmtpSender, SmtpSettings
 from app.services.digests import runs as digests
 from app.services.errors import ServiceError
+from app.services.job_locks import exclusive_job
 
 
 @click.group("digests")
@@ -30,10 +31,12 @@ def send(frequency: str | None, ignore_schedule: bool, dry_run: bool) -> None:
     options = digests.RunOptions(frequency=frequency, ignore_schedule=ignore_schedule, dry_run=dry_run)
     session = new_session()
     try:
-        total = len(digests.opted_in_recipients(session, frequency))
-        with click.progressbar(length=total, label="Building digests") as bar:
-            report = digests.run_digests(session, service_settings(), options,
-                                         progress=bar.update)
+        # Two overlapping runs would each pick the same due users; the second waits for the next hour instead.
+        with exclusive_job(session.get_bind(), "digests send"):
+            total = len(digests.opted_in_recipients(session, frequency))
+            with click.progressbar(length=total, label="Building digests") as bar:
+                report = digests.run_digests(session, service_settings(), options,
+                                             progress=bar.update)
     except ServiceError as exc:
         raise click.ClickException(exc.message) from exc
     finally:

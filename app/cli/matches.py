@@ -6,6 +6,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.db import get_session
+from app.services.job_locks import JobAlreadyRunning, exclusive_job
 from app.services.recommendations import due, refresh
 from app.services.recommendations import rebuild as matches
 
@@ -38,12 +39,18 @@ class _Bar:
 @with_appcontext
 def rebuild() -> None:
     """Refit on all challenges and solutions and replace the stored matches (cron-able)."""
-    click.echo("Fitting the model and ranking both ways ...")
-    bar = _Bar()
+    session = get_session()
     try:
-        report = matches.rebuild(get_session(), matches.RebuildProgress(bar.start, bar.advance))
-    finally:
-        bar.finish()
+        # Two rebuilds at once would both replace the stored matches and collide on their unique keys.
+        with exclusive_job(session.get_bind(), "matches rebuild"):
+            click.echo("Fitting the model and ranking both ways ...")
+            bar = _Bar()
+            try:
+                report = matches.rebuild(session, matches.RebuildProgress(bar.start, bar.advance))
+            finally:
+                bar.finish()
+    except JobAlreadyRunning as exc:
+        raise click.ClickException(exc.message) from None
     click.echo(report.summary())
 
 

@@ -3,6 +3,7 @@ from app.models.api_token import ApiToken
 from app.models.application import Application, ConflictDeclaration, EvaluationCriterion, Score, ScoreChange
 from app.models.challenge import Challenge
 from app.models.digest import DigestItem, DigestPreference, DigestRun, SavedChallenge
+from app.models.job_lock import JobLock
 from app.models.matching import Match, MatchFeedback, MatchModelRecord, MatchRefresh
 from app.models.moderation import AdminAuditEntry, Report
 from app.models.organisation import Invitation, Organisation, User
@@ -12,7 +13,7 @@ from app.models.solution import Solution, SolutionSector
 
 __all__ = [
     "AdminAuditEntry", "ApiToken", "Application", "Challenge", "ConflictDeclaration", "DigestItem",
-    "DigestPreference", "DigestRun", "EvaluationCriterion", "Invitation", "KpiMeasurement", "Match",
+    "DigestPreference", "DigestRun", "EvaluationCriterion", "Invitation", "JobLock", "KpiMeasurement", "Match",
     "MatchFeedback", "MatchModelRecord", "MatchRefresh", "Organisation", "OutboxMessage", "Pilot", "PilotKpi",
     "PilotMilestone", "PilotSpend", "Report", "SavedChallenge", "Score", "ScoreChange", "Solution", "SolutionSector",
     "User",

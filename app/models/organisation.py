@@ -47,6 +47,9 @@ class User(Base):
     # Set by a platform admin; a suspended user cannot log in (see app.services.moderation.actions).
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the person's account was erased (app.services.accounts.personal_data): the row stays, anonymised,
+    # because procurement records (scores, awards) point at it.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
 

@@ -46,3 +46,13 @@ def _rate_limit_problems(config: Mapping, env: Mapping[str, str]) -> list[str]:
         return [f"Rate limits are kept in memory with {workers} workers: each worker counts alone. "
                 "Set REDIS_URL."]
     return []
+
+
+def deployment_warnings(config: Mapping) -> list[str]:
+    """Settings that are often wrong but can be right (they do not stop a start)."""
+    warnings = []
+    if str(config.get("BASE_URL", "")).startswith("https://") and not int(config.get("TRUSTED_PROXIES") or 0):
+        warnings.append("BASE_URL is https:// but TRUSTED_PROXIES is 0: behind a TLS proxy every visitor shares "
+                        "the proxy's address, so one visitor's failed log-ins lock everyone out. Set TRUSTED_PROXIES "
+                        "to the number of proxies in front of gunicorn (unless gunicorn itself serves TLS).")
+    return warnings

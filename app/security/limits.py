@@ -4,6 +4,9 @@ from __future__ import annotations
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from app.services.accounts.users import normalise_email
 
 # Storage comes from RATELIMIT_STORAGE_URI: Redis when REDIS_URL is set, process memory otherwise.
 limiter = Limiter(
@@ -16,6 +19,29 @@ limiter = Limiter(
 
 def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def login_account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def login_account_key() -> str:
+    """The account being tried, whatever address the attempt comes from (botnets spread addresses)."""
+    return "login-account:" + normalise_email(request.form.get("email", ""))[:254]
+
+
+def failed_login(response) -> bool:
+    # Only failures count: colleagues signing in from one office address do not use up each other's budget.
+    return response.status_code != 302
+
+
+def invite_limit() -> str:
+    return current_app.config["INVITE_RATE_LIMIT"]
+
+
+def inviter_key() -> str:
+    """Per signed-in user (one office shares an address); the address when nobody is signed in."""
+    return f"invite:{current_user.user_id}" if current_user.is_authenticated else get_remote_address()
 
 
 def signup_limit() -> str:

@@ -43,6 +43,7 @@ MATRIX: dict[tuple[str, str], dict[str, set[int]]] = {
     ("open_data.statistics_page", "GET"): PUBLIC, ("api_pages.reference", "GET"): PUBLIC,
     ("open_data.csv_export", "GET"): E(404, 404, 404, 404, 404),  # sample name: no such export
     ("auth.login", "GET"): PUBLIC, ("auth.signup", "GET"): PUBLIC, ("recovery.forgot_password", "GET"): PUBLIC,
+    ("auth.signup_sent", "GET"): PUBLIC,
     ("auth.login", "POST"): E(422, 422, 422, 422, 422), ("auth.signup", "POST"): E(422, 422, 422, 422, 422),
     ("recovery.forgot_password", "POST"): E(422, 422, 422, 422, 422),
     # signed links with a bad token
@@ -56,6 +57,9 @@ MATRIX: dict[tuple[str, str], dict[str, set[int]]] = {
     ("auth.change_password", "POST"): E(TO_LOGIN, 422, 422, 422, 422),
     ("auth.invite", "POST"): E(TO_LOGIN, 422, 422, 422, {403, 422}),
     ("auth.logout", "POST"): E(TO_LOGIN, 302, 302, 302, 302),
+    ("personal_data.overview", "GET"): SIGNED_IN, ("personal_data.download", "GET"): SIGNED_IN,
+    ("personal_data.delete_account", "POST"): E(TO_LOGIN, 422, 422, 422, 422),  # no password: nothing erased
+    ("personal_data_admin.admin_download", "POST"): ADMIN_POST, ("personal_data_admin.admin_erase", "POST"): ADMIN_POST,
     ("recovery.resend_confirmation", "POST"): E(TO_LOGIN, 302, 302, 302, 302),
     ("digests.settings", "GET"): SIGNED_IN, ("digests.settings", "POST"): SIGNED_IN_POST,
     ("api_pages.create_token", "POST"): SIGNED_IN_POST,

@@ -107,6 +107,7 @@ def test_signup_sends_confirmation_and_banner_shows_until_confirmed(client, db):
     client.post("/signup", data={
         "side": "innovator", "organisation_name": "Sensorly", "kind": "startup", "country": "FI", "name": "Mia",
         "email": "mia@sensorly.example", "password": PASSWORD})
+    client.post("/login", data={"email": "mia@sensorly.example", "password": PASSWORD})
     assert "Please confirm your e-mail address" in client.get("/dashboard").get_data(as_text=True)
     message = db.scalar(select(OutboxMessage).where(OutboxMessage.kind == "email_confirmation"))
     link = re.search(r"http://civimatch\.test(/email/confirm/\S+)", message.text_body).group(1)

@@ -13,6 +13,7 @@ from app.services.errors import Forbidden, InvalidTransition, NotFound, Validati
 from app.services.marketplace import content_rules as rules
 from app.services.recommendations import due
 from app.services.settings import ServiceSettings
+from app.services.transitions import claim_status
 
 # Statuses anyone may see; drafts stay inside the organisation.
 PUBLIC_STATUSES: tuple[str, ...] = ("open", "evaluation", "awarded", "closed")
@@ -158,10 +159,11 @@ def change_status(session: Session, actor_id: int, challenge_id: int, new_status
         problem = _deadline_problem(challenge.deadline, utcnow())
         if problem:
             raise ValidationFailed({"deadline": problem})
+    claim_status(session, challenge, new_status, noun="challenge")
+    if new_status == "open":
         challenge.published_at = utcnow()
     if new_status in ("closed", "cancelled"):
         challenge.closed_at = utcnow()
-    challenge.status = new_status
     due.mark_due(session, due.CHALLENGE, challenge.id)  # same transaction as the change
     session.commit()
     return challenge

@@ -11,6 +11,7 @@ from app.models import Solution, User
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from app.services.marketplace import content_rules as rules
 from app.services.recommendations import due
+from app.services.transitions import claim_status
 
 PUBLIC_STATUSES: tuple[str, ...] = ("published",)
 TRANSITIONS: dict[str, set[str]] = {"draft": {"published"}, "published": {"archived"}, "archived": {"published"}}
@@ -116,9 +117,9 @@ def change_status(session: Session, actor_id: int, solution_id: int, new_status:
     solution = owned_solution(session, actor_id, solution_id)
     if new_status not in TRANSITIONS.get(solution.status, set()):
         raise InvalidTransition(f"A {solution.status} solution cannot become {new_status}.")
+    claim_status(session, solution, new_status, noun="solution")
     if new_status == "published" and solution.published_at is None:
         solution.published_at = utcnow()
-    solution.status = new_status
     due.mark_due(session, due.SOLUTION, solution.id)  # same transaction as the change
     session.commit()
     return solution

@@ -12,6 +12,7 @@ from app.db import utcnow
 from app.models import Application, Challenge, EvaluationCriterion, Solution, User
 from app.services.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from app.services.marketplace.challenges import view_challenge
+from app.services.transitions import claim_status
 
 LIMITS = {"approach": 5000, "timeline": 1000}
 MAX_PRICE = 10**12
@@ -115,7 +116,7 @@ def withdraw_application(session: Session, actor_id: int, application_id: int) -
         raise InvalidTransition(f"A {application.status} application cannot be withdrawn.")
     if not accepting_applications(application.challenge):
         raise InvalidTransition("The deadline has passed: the application can no longer be withdrawn.")
-    application.status = "withdrawn"
+    claim_status(session, application, "withdrawn", noun="application")
     application.decided_at = utcnow()
     session.commit()
     return application

@@ -13,6 +13,7 @@ from app.services.marketplace.challenges import owned_challenge
 from app.services.procurement import application_notices as application_mail
 from app.services.procurement.applications import criteria_of
 from app.services.settings import ServiceSettings
+from app.services.transitions import claim_status
 
 MAX_SCORE = 10
 MAX_CRITERIA = 10
@@ -161,7 +162,7 @@ def decide_application(session: Session, actor_id: int, application_id: int, dec
         raise ValidationFailed({"reason": "Give a reason of at most 1000 characters; the applicant will read it."})
     if application.status in ("withdrawn", "awarded") or application.challenge.status not in SCORING_STATUSES:
         raise InvalidTransition(f"A {application.status} application cannot be {decision} now.")
-    application.status = decision
+    claim_status(session, application, decision, noun="application")
     application.status_reason = reason.strip()
     application.decided_at = utcnow()
     if notify:

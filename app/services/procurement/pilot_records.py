@@ -10,6 +10,7 @@ from app.db import utcnow
 from app.models import KpiMeasurement, Pilot, PilotKpi, PilotMilestone, PilotSpend
 from app.services.errors import InvalidTransition, NotFound, ValidationFailed
 from app.services.procurement.pilots import FIRST_DAY, LAST_DAY, MAX_VALUE, owned_pilot
+from app.services.transitions import claim_status
 
 RECORDING_STATUSES = ("running", "completed")
 OUTCOMES = {"adopted": "Adopted", "extended": "Extended", "not_adopted": "Not adopted"}
@@ -106,11 +107,12 @@ def evaluate_pilot(session: Session, actor_id: int, pilot_id: int, data: PilotEv
     errors = validate_evaluation(data)
     if errors:
         raise ValidationFailed(errors)
+    claim_status(session, pilot, "evaluated", noun="pilot")
     pilot.outcome, pilot.rating = data.outcome, data.rating
     pilot.lessons_learned = data.lessons_learned.strip()
     pilot.follow_on_purchase = data.follow_on_purchase
     pilot.follow_on_value = data.follow_on_value if data.follow_on_purchase else None
-    pilot.status, pilot.evaluated_at = "evaluated", utcnow()
+    pilot.evaluated_at = utcnow()
     pilot.status_changed_at = pilot.evaluated_at
     session.commit()
     return pilot

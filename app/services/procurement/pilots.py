@@ -15,6 +15,7 @@ from app.services.marketplace.challenges import TRANSITIONS as CHALLENGE_TRANSIT
 from app.services.marketplace.challenges import owned_challenge
 from app.services.procurement import application_notices as application_mail
 from app.services.settings import ServiceSettings
+from app.services.transitions import claim_status
 
 # planned -> running -> completed -> evaluated; cancelled (with a reason) from any but evaluated.
 TRANSITIONS: dict[str, set[str]] = {
@@ -107,8 +108,11 @@ def award_to_application(session: Session, actor_id: int, application_id: int, d
     challenge = _awarding_challenge(session, actor_id, application.challenge_id)
     if application.status != "shortlisted":
         raise InvalidTransition("Only a shortlisted application can win a pilot.")
+    errors = validate_award(data)
+    if errors:
+        raise ValidationFailed(errors)
+    claim_status(session, application, "awarded", noun="application")
     pilot = _new_pilot(session, actor_id, challenge, application.solution, data, application_id=application.id)
-    application.status = "awarded"
     application.decided_at = utcnow()
     if notify:
         application_mail.notify_status(session, application, settings)
@@ -183,8 +187,9 @@ def change_pilot_status(session: Session, actor_id: int, pilot_id: int, new_stat
     if new_status == "cancelled":
         if not reason.strip() or len(reason.strip()) > 1000:
             raise ValidationFailed({"reason": "Give the reason for cancelling (1000 characters at most)."})
+    claim_status(session, pilot, new_status, noun="pilot")
+    if new_status == "cancelled":
         pilot.cancel_reason = reason.strip()
-    pilot.status = new_status
     pilot.status_changed_at = utcnow()
     session.commit()
     return pilot
