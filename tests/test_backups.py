@@ -60,7 +60,7 @@ def _pages(app, ids: dict, email: str) -> dict[str, bytes]:
 def test_a_backup_restored_into_an_empty_database_serves_the_same_pages_and_matches(
         app, db, make, runner, tmp_path, empty_database_url):
     buyer, innovator, challenge, solution, _application, pilot = evaluated_pilot(db, make)
-    factory = Factory(db)
+    factory = Factory(db, app.extensions["service_settings"])
     for title in ("Leak detection in water mains", "Smart street lighting"):
         factory.challenge(buyer, title=title)
         factory.solution(innovator, title=f"{title}: a sensor kit")

@@ -72,7 +72,7 @@ def test_one_account_tried_from_many_addresses_is_limited(proxied_app):
 def test_successful_logins_do_not_use_up_the_budget(proxied_app):
     with proxied_app.app_context():
         session = new_session(proxied_app)
-        user = Factory(session).buyer()
+        user = Factory(session, proxied_app.extensions["service_settings"]).buyer()
         session.close()
     for _ in range(6):
         client = proxied_app.test_client()

@@ -42,7 +42,7 @@ def _count(db, model) -> int:
 
 @pytest.fixture
 def taken(csrf_app, db):
-    return Factory(db).innovator(email=TAKEN, name="Tara Taken")
+    return Factory(db, csrf_app.extensions["service_settings"]).innovator(email=TAKEN, name="Tara Taken")
 
 
 def _sign_up_answers(csrf_app, data_for):
@@ -93,7 +93,7 @@ def _invite_answers(csrf_app, inviter) -> list:
 
 
 def test_an_invitation_answers_the_same_whether_or_not_the_person_has_an_account(csrf_app, db, taken):
-    inviter = Factory(db).buyer(email="ann@city.example", name="Ann Inviter")
+    inviter = Factory(db, csrf_app.extensions["service_settings"]).buyer(email="ann@city.example", name="Ann Inviter")
 
     fresh, existing = _invite_answers(csrf_app, inviter)
 
@@ -118,7 +118,8 @@ def limited_app(database_url):
 def test_invitations_are_rate_limited_per_inviter(limited_app):
     with limited_app.app_context():
         session = new_session(limited_app)
-        first, second = Factory(session).buyer(), Factory(session).buyer()
+        factory = Factory(session, limited_app.extensions["service_settings"])
+        first, second = factory.buyer(), factory.buyer()
         session.close()
     clients = {}
     for user in (first, second):

@@ -16,7 +16,7 @@ def test_a_change_based_on_a_stale_status_is_refused_and_rolled_back(app, db, ma
     stale = new_session(app)
     try:
         row = stale.get(Challenge, draft.id)  # reads "draft"
-        challenges.publish_challenge(db, buyer.id, draft.id)  # someone else publishes first
+        challenges.publish_challenge(db, buyer.id, draft.id, settings=make.settings)  # someone else publishes first
         with pytest.raises(InvalidTransition, match="changed by someone else"):
             claim_status(stale, row, "cancelled", noun="challenge")
         assert stale.get(Challenge, draft.id).status == "open"
