@@ -1,10 +1,13 @@
 """Ranking quality of the app's matching engine vs a plain TF-IDF reference, on a labelled set.
 
 Usage: python bench/ranking_quality.py [--challenges C.jsonl] [--solutions S.jsonl] [--qrels Q.tsv]
-       [--rankings OUT.jsonl]
+       [--rankings OUT.jsonl] [--text full|short|title] [--resamples N]
 Without --challenges/--solutions/--qrels, reads the SBIR 2015 set kept in bench/data/sbir-2015/.
-Files may be plain, .gz or .xz.
-Prints one JSON line: nDCG@10, Recall@10 and MRR per direction for "engine" and "reference".
+Files may be plain, .gz or .xz. ``--text short`` keeps each item's title and first sentence (cut
+at 40 words), ``--text title`` its title only: a short-text corpus made from the same data.
+Prints one JSON line: nDCG@10, Recall@10 and MRR per direction for "engine" and "reference",
+each with a bootstrap 95% interval over queries ("interval"), and the paired difference
+engine - reference with its interval ("difference"); resampling uses a fixed seed.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ import gzip
 import json
 import lzma
 import math
+import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +33,10 @@ from app.matching.scoring import score_matrix  # noqa: E402
 
 CUTOFF = 10
 SAVED_RANKS = 100
+METRICS = ("ndcg@10", "recall@10", "mrr")
+SEED = 2015
+SHORT_WORDS = 40
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 DATA = Path(__file__).resolve().parent / "data" / "sbir-2015"
 DEFAULTS = {"challenges": DATA / "challenges.jsonl.xz", "solutions": DATA / "solutions.jsonl.xz",
             "qrels": DATA / "qrels.tsv.xz"}
@@ -100,9 +109,9 @@ def rankings(scores: np.ndarray, cand_ids: list[str]) -> np.ndarray:
     return np.lexsort((np.broadcast_to(id_rank, scores.shape), -scores), axis=1)
 
 
-def evaluate(order: np.ndarray, query_ids: list[str], cand_ids: list[str],
-             relevant: dict[str, set[str]]) -> dict[str, float]:
-    """Mean nDCG@10, Recall@10 and MRR over queries with at least one relevant candidate."""
+def per_query(order: np.ndarray, query_ids: list[str], cand_ids: list[str],
+              relevant: dict[str, set[str]]) -> dict[str, np.ndarray]:
+    """nDCG@10, Recall@10 and MRR of each query with at least one relevant candidate."""
     ndcg, recall, mrr = [], [], []
     for row, query in enumerate(query_ids):
         wanted = relevant.get(query)
@@ -114,22 +123,65 @@ def evaluate(order: np.ndarray, query_ids: list[str], cand_ids: list[str],
         ndcg.append(dcg / ideal)
         recall.append(sum(hits[:CUTOFF]) / len(wanted))
         mrr.append(next((1 / (r + 1) for r, hit in enumerate(hits) if hit), 0.0))
-    count = max(len(ndcg), 1)
-    return {"ndcg@10": round(sum(ndcg) / count, 4), "recall@10": round(sum(recall) / count, 4),
-            "mrr": round(sum(mrr) / count, 4), "queries": len(ndcg)}
+    return {name: np.array(values, dtype=np.float64) for name, values in zip(METRICS, (ndcg, recall, mrr), strict=True)}
+
+
+def summary(values: dict[str, np.ndarray]) -> dict:
+    """Means of per-query values (4 decimals) and the number of queries."""
+    count = len(values[METRICS[0]])
+    return {**{name: round(float(v.sum()) / max(count, 1), 4) for name, v in values.items()}, "queries": count}
+
+
+def interval(values: np.ndarray, samples: np.ndarray) -> list[float]:
+    """The 95% percentile interval of the mean of ``values`` over bootstrap ``samples`` (rows of
+    query positions drawn with replacement)."""
+    if not len(values):
+        return [0.0, 0.0]
+    return [round(float(x), 4) for x in np.percentile(values[samples].mean(axis=1), [2.5, 97.5])]
+
+
+def with_intervals(engine: dict, reference: dict, resamples: int) -> dict:
+    """Per direction: each side's means with intervals, and the paired difference engine -
+    reference (both resampled on the same queries, so query difficulty cancels out)."""
+    figures: dict = {"engine": {}, "reference": {}, "difference": {}}
+    for direction in engine:
+        queries = len(engine[direction][METRICS[0]])
+        samples = np.random.default_rng(SEED).integers(0, max(queries, 1), size=(resamples, queries))
+        for name, values in (("engine", engine[direction]), ("reference", reference[direction])):
+            figures[name][direction] = {**summary(values),
+                                        "interval": {m: interval(values[m], samples) for m in METRICS}}
+        gaps = {m: engine[direction][m] - reference[direction][m] for m in METRICS}
+        figures["difference"][direction] = {
+            m: {"mean": round(float(gap.mean()) if len(gap) else 0.0, 4), "interval": interval(gap, samples)}
+            for m, gap in gaps.items()}
+    return figures
+
+
+def shortened(items: list[Item], mode: str) -> list[Item]:
+    """The items as short texts: ``title`` only, or (``short``) the title and the description's
+    first sentence, cut at SHORT_WORDS words; tags and sectors kept. ``full``: unchanged."""
+    if mode == "full":
+        return items
+    if mode == "title":
+        return [replace(item, description="") for item in items]
+    out = []
+    for item in items:
+        first = _SENTENCE_END.split(item.description.strip(), maxsplit=1)[0]
+        words = f"{item.title}. {first}".split()[:SHORT_WORDS]
+        out.append(replace(item, title="", description=" ".join(words)))
+    return out
 
 
 def both_directions(scores, challenges, solutions, relevant) -> tuple[dict, np.ndarray, np.ndarray]:
-    """Metrics for c2s and s2c plus the two orderings."""
+    """Per-query metrics for c2s and s2c plus the two orderings."""
     c_ids, s_ids = [i.id for i in challenges], [i.id for i in solutions]
     reverse: dict[str, set[str]] = {}
     for challenge, wanted in relevant.items():
         for solution in wanted:
             reverse.setdefault(solution, set()).add(challenge)
     c2s, s2c = rankings(scores, s_ids), rankings(scores.T, c_ids)
-    metrics = {"c2s": evaluate(c2s, c_ids, s_ids, relevant),
-               "s2c": evaluate(s2c, s_ids, c_ids, reverse)}
-    return metrics, c2s, s2c
+    values = {"c2s": per_query(c2s, c_ids, s_ids, relevant), "s2c": per_query(s2c, s_ids, c_ids, reverse)}
+    return values, c2s, s2c
 
 
 def write_rankings(path: str, challenges, solutions, c2s, s2c) -> None:
@@ -146,8 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run both configurations and print one JSON line."""
     args = _parser().parse_args(argv)
     try:
-        challenges = read_items(args.challenges, CHALLENGE)
-        solutions = read_items(args.solutions, SOLUTION)
+        challenges = shortened(read_items(args.challenges, CHALLENGE), args.text)
+        solutions = shortened(read_items(args.solutions, SOLUTION), args.text)
         relevant = read_qrels(args.qrels)
     except DataError as error:
         print(f"ranking_quality: {error}", file=sys.stderr)
@@ -156,8 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     reference, _, _ = both_directions(reference_scores(challenges, solutions), challenges, solutions, relevant)
     if args.rankings:
         write_rankings(args.rankings, challenges, solutions, c2s, s2c)
-    print(json.dumps({"challenges": len(challenges), "solutions": len(solutions),
-                      "engine": engine, "reference": reference}))
+    words = [len(f"{i.title} {i.description}".split()) for i in [*challenges, *solutions]]
+    print(json.dumps({"challenges": len(challenges), "solutions": len(solutions), "text": args.text,
+                      "median_words": float(np.median(words)) if words else 0.0,
+                      **with_intervals(engine, reference, args.resamples)}))
     return 0
 
 
@@ -195,6 +249,9 @@ def _parser() -> argparse.ArgumentParser:
     for name, default in DEFAULTS.items():
         parser.add_argument(f"--{name}", default=str(default), help=f"default: {default.relative_to(ROOT)}")
     parser.add_argument("--rankings", help="write the engine's top 100 per query here")
+    parser.add_argument("--text", choices=("full", "short", "title"), default="full",
+                        help="full texts, or a short-text corpus: title + first sentence (short), title only")
+    parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (default 1000)")
     return parser
 
 

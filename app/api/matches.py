@@ -22,7 +22,9 @@ def _page(result: Page) -> dict:
     org_id = require_caller().organisation_id
     pairs = [(row.challenge_id, row.solution_id) for row in result.items]
     verdicts = match_lists.verdicts(get_session(), org_id, pairs) if org_id else {}
-    items = [out.match(row, verdicts.get((row.challenge_id, row.solution_id))) for row in result.items]
+    items = [out.match(row, verdicts.get((row.challenge_id, row.solution_id)),
+                       "challenge" if row.challenge.organisation_id == org_id else "solution")
+             for row in result.items]
     return out.page(result, items)
 
 

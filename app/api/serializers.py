@@ -68,12 +68,14 @@ def organisation_profile(org: Organisation, own_challenges: list, own_solutions:
             "solutions": [item_ref(s) for s in own_solutions]}
 
 
-def match(row: Match, verdict: str | None) -> dict:
+def match(row: Match, verdict: str | None, side: str) -> dict:
+    """A stored pair as the owner of its ``side`` ("challenge" or "solution") sees it."""
     return {
         "challenge": item_ref(row.challenge), "solution": item_ref(row.solution),
         "score": min(1.0, max(0.0, float(row.score))), "rank_for_challenge": row.rank_for_challenge,
         "rank_for_solution": row.rank_for_solution,
-        "reasons": [{"kind": str(r.get("kind", "")), "text": str(r.get("text", ""))} for r in row.reasons or []],
+        "reasons": [{"kind": str(r.get("kind", "")), "text": str(r.get("text", ""))}
+                    for r in row.reasons_seen_by(side)],
         "model_version": row.model_version, "feedback": verdict,
     }
 

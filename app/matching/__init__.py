@@ -6,7 +6,8 @@ Records in, records out::
 
     Item(id, kind="challenge"|"solution", title, summary, description, outcomes,
          sectors, tags, trl, country, city, deadline, org_id, active)
-    Match(challenge_id, solution_id, score in [0, 1], reasons: list[Reason(kind, text, data)])
+    Match(challenge_id, solution_id, score in [0, 1], reasons: list[Reason(kind, text, data)],
+          rank_score, query_kind)   # score: the pair's own; rank_score: its place in the list
     Feedback.of(relevant=ids, not_relevant=ids, hidden=ids)   # one organisation's marks
 
 How the app uses it:

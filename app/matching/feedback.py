@@ -1,4 +1,7 @@
-"""Relevance feedback: steer one organisation's query towards what it marked relevant (Rocchio)."""
+"""Relevance feedback: reorder one organisation's list towards what it marked relevant (Rocchio).
+
+The steered query only orders the list; each pair keeps its own score (see ranking.rank_vector).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ GAMMA = 0.25
 # A candidate is said to be "similar to" a liked item only when their texts are this close
 # (BM25-weighted cosines run lower than tf-idf ones: common words weigh less).
 SIMILAR_REASON_MIN = 0.1
+# A marked item's title is cut to about this many characters in a feedback reason.
+TITLE_CHARS = 60
 
 
 def adjust_query(
@@ -46,27 +51,50 @@ def hidden_rows(model: MatchModel, cand_kind: Kind, feedback: Feedback) -> np.nd
     return _rows(model.sides[cand_kind], feedback.hidden)
 
 
-def similar_reasons(
-    model: MatchModel, cand_kind: Kind, feedback: Feedback, cand_rows: np.ndarray
+def feedback_reasons(
+    model: MatchModel, cand_kind: Kind, feedback: Feedback, cand_rows: np.ndarray, moved: np.ndarray,
 ) -> list[Reason | None]:
-    """For each candidate, "similar to <title> that you marked relevant", or None."""
+    """For each listed candidate, the reason feedback moved it, or None.
+
+    ``moved[i]`` is how many places candidate i rose (> 0) or fell (< 0) against the list its
+    own scores give. A candidate that rose and resembles an item marked relevant says
+    "ranked higher: similar to “<title>” that you marked relevant"; one that fell and
+    resembles an item marked not relevant says "ranked lower: ... not relevant". Resembles:
+    text cosine at least SIMILAR_REASON_MIN, the most similar marked item named. A marked
+    item that moved says so ("ranked higher: you marked it relevant").
+    """
     side = model.sides[cand_kind]
-    relevant = _rows(side, feedback.relevant)
-    if not len(relevant) or not len(cand_rows):
-        return [None] * len(cand_rows)
-    similarity = (side.matrix[cand_rows] @ side.matrix[relevant].T).toarray()
-    similarity[relevant[None, :] == np.asarray(cand_rows)[:, None]] = -1.0  # not "similar to itself"
-    best = similarity.argmax(axis=1)
-    reasons: list[Reason | None] = []
-    for i in range(len(cand_rows)):
-        liked = int(relevant[best[i]])
-        if similarity[i, best[i]] < SIMILAR_REASON_MIN:
-            reasons.append(None)
+    found: list[Reason | None] = [None] * len(cand_rows)
+    for marked, sign, direction, verdict in ((feedback.relevant, 1, "higher", "relevant"),
+                                             (feedback.not_relevant, -1, "lower", "not relevant")):
+        rows = _rows(side, marked)
+        chosen = np.flatnonzero(np.sign(moved) == sign)
+        if not len(rows) or not len(chosen):
             continue
-        title = side.titles[liked]
-        data = {"item_id": side.ids[liked], "similarity": round(float(similarity[i, best[i]]), 3)}
-        reasons.append(Reason("feedback", f"similar to {title} that you marked relevant", data))
-    return reasons
+        similarity = (side.matrix[cand_rows[chosen]] @ side.matrix[rows].T).toarray()
+        itself = rows[None, :] == cand_rows[chosen][:, None]
+        similarity[itself] = -1.0  # a marked item is not "similar to" itself: it says it was marked
+        best = similarity.argmax(axis=1)
+        for j, (i, b) in enumerate(zip(chosen.tolist(), best.tolist(), strict=True)):
+            if itself[j].any():
+                found[i] = Reason("feedback", f"ranked {direction}: you marked it {verdict}", {"moved": int(moved[i])})
+                continue
+            value = float(similarity[j, b])
+            if value < SIMILAR_REASON_MIN:
+                continue
+            title = _short(side.titles[rows[b]])
+            data = {"item_id": side.ids[rows[b]], "similarity": round(value, 3), "moved": int(moved[i])}
+            found[i] = Reason("feedback", f"ranked {direction}: similar to “{title}” that you marked {verdict}",
+                              data)
+    return found
+
+
+def _short(title: str) -> str:
+    """A title short enough for a reason line (cut at a word, marked with an ellipsis)."""
+    title = " ".join(title.split())
+    if len(title) <= TITLE_CHARS:
+        return title
+    return title[:TITLE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 def _rows(side: Side, ids: frozenset) -> np.ndarray:

@@ -20,7 +20,7 @@ from app.matching.signals import Codebook, Codebooks, Facts
 from app.matching.term_index import TermIndex, fit_counts, transform_counts
 from app.matching.text import TextSettings
 
-FORMAT = "civimatch-matching/3"
+FORMAT = "civimatch-matching/4"
 DEFAULT_SETTINGS = TextSettings()
 # Passages transformed at a time (each chunk large enough to be tokenised in two processes).
 PASSAGE_CHUNK = 50_000
@@ -35,6 +35,9 @@ class Side:
     matrix: sp.csr_matrix
     facts: Facts
     passages: Passages = field(default_factory=lambda: Passages.empty(0))
+    # The matrix restricted to the terms that may be shown as reasons: every word, and only the
+    # n-grams that occur as written in that item (text.WrittenLexicon).
+    display: sp.csr_matrix | None = None
     rows: dict[ItemId, int] = field(default_factory=dict)
     id_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
@@ -96,6 +99,16 @@ class MatchModel:
         counts = transform_counts(self.vocab, items, self.settings)
         return _weigh(counts, self.idf, self.average_length, self.settings)
 
+    def display_vectors(self, items: Sequence[Item], vectors: sp.csr_matrix | None = None) -> sp.csr_matrix:
+        """``transform(items)`` (or the given ``vectors`` of them) keeping only the terms that
+        may be shown as reasons: n-grams only where they occur as written."""
+        vectors = self.transform(items) if vectors is None else vectors
+        if not self.vocab.size:
+            return vectors
+        written = transform_counts(self.vocab, items, self.settings, written=True)
+        written.data[:] = 1
+        return vectors.multiply(written).tocsr()
+
     def transform_passages(self, items: Sequence[Item]) -> Passages:
         """Passage vectors of those ``items`` that have several passages (owner = position)."""
         parts, owners = passages.split(items, self.settings)
@@ -137,7 +150,9 @@ class MatchModel:
             if item.id in side.rows:
                 side.facts.active[side.rows[item.id]] = False
         side.passages = side.passages.append(self.transform_passages(batch), len(side.ids))
-        side.matrix = sp.vstack([side.matrix, self.transform(batch)], format="csr")
+        vectors = self.transform(batch)
+        side.matrix = sp.vstack([side.matrix, vectors], format="csr")
+        side.display = sp.vstack([side.display, self.display_vectors(batch, vectors)], format="csr")
         side.facts = side.facts.append(Facts.of(batch, self.books, grow=True))
         side.ids.extend(item.id for item in batch)
         side.titles.extend(item.title for item in batch)
@@ -161,7 +176,7 @@ class MatchModel:
 
 def _copy_side(side: Side) -> Side:
     facts = replace(side.facts, active=side.facts.active.copy())
-    return Side(list(side.ids), list(side.titles), side.matrix, facts, side.passages)
+    return Side(list(side.ids), list(side.titles), side.matrix, facts, side.passages, side.display)
 
 
 # Models stored before a class moved name it by its old path; they load as the same class.
@@ -215,6 +230,8 @@ def fit(
             mine = (cut.passage_owner >= offset) & (cut.passage_owner < offset + size)
             if mine.any():
                 model.sides[kind].passages = Passages(weighted[mine], cut.passage_owner[mine] - offset)
+    for kind, batch in ((CHALLENGE, challenges), (SOLUTION, solutions)):
+        model.sides[kind].display = model.display_vectors(batch, model.sides[kind].matrix)
     for side in model.sides.values():
         if not len(side.passages):
             side.passages = Passages.empty(vocab.size)

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 
 from app.matching.fast.heaviest import plain_heaviest
 from app.matching.fast.topk import best_k, score_keys, top_k
-from app.matching.feedback import similar_reasons
+from app.matching.feedback import feedback_reasons
 from app.matching.model import MatchModel
 from app.matching.passages import Passages
 from app.matching.reasons import explain_pairs, term_reasons
@@ -34,8 +34,9 @@ def rank_solutions_for_challenge(
 ) -> list[Match]:
     """Best ``k`` solutions of the model for ``challenge`` (which need not be in the model).
 
-    ``feedback`` is the challenge owner's: relevant/not-relevant solution ids steer the
-    query, hidden ones are never returned. ``now`` decides which deadlines are open.
+    ``feedback`` is the challenge owner's: relevant/not-relevant solution ids reorder the
+    list (``Match.rank_score``; each ``score`` stays the pair's own), hidden ones are never
+    returned. ``now`` decides which deadlines are open.
     """
     return _rank_item(model, challenge, k, feedback or Feedback(), now)
 
@@ -61,7 +62,8 @@ def similar_challenges(model: MatchModel, draft: Item, k: int = 10) -> list[Simi
         micro[0, side.rows[draft.id]] = 0
     rows, keys = top_k(score_keys(micro, side.id_rank), k)
     rows = rows[0][keys[0] >= 0]
-    shared = vector[np.zeros(len(rows), dtype=np.int64)].multiply(side.matrix[rows]).tocsr()
+    display = model.display_vectors([draft], vector)
+    shared = display[np.zeros(len(rows), dtype=np.int64)].multiply(side.display[rows]).tocsr()
     return [
         SimilarChallenge(side.ids[r], to_score(micro[0, r]), reasons[:1])
         for r, reasons in zip(rows, term_reasons(model, shared), strict=True)
@@ -72,32 +74,54 @@ def _rank_item(
     model: MatchModel, item: Item, k: int, feedback: Feedback, now: datetime | None
 ) -> list[Match]:
     stamp = now_timestamp(now)
-    return rank_vector(model, item.kind, model.transform([item]), Facts.of([item], model.books),
-                       item.id, k, feedback, stamp, model.transform_passages([item]))
+    vector = model.transform([item])
+    return rank_vector(model, item.kind, vector, Facts.of([item], model.books),
+                       item.id, k, feedback, stamp, model.transform_passages([item]),
+                       model.display_vectors([item], vector))
 
 
 def rank_vector(
     model: MatchModel, kind: Kind, vector: sp.csr_matrix, facts: Facts,
-    query_id: ItemId, k: int, feedback: Feedback, stamp: float, passages: Passages,
+    query_id: ItemId, k: int, feedback: Feedback, stamp: float, passages: Passages, display: sp.csr_matrix,
 ) -> list[Match]:
-    """Best ``k`` matches of one query row (its vector, facts and passages), with reasons."""
+    """Best ``k`` matches of one query row (its vector, facts, passages and ``display`` vector:
+    the terms it may show, see MatchModel.display_vectors), with reasons.
+
+    Each match's ``score`` and shared terms come from the two texts alone. With relevant or
+    not-relevant marks, the list is ordered by the score of the steered query (``rank_score``,
+    see scoring.steer) among the pairs that have a score of their own, and a pair that
+    feedback moved says why (feedback.feedback_reasons).
+    """
     cand_kind = other_kind(kind)
-    vector = steer(model, vector, cand_kind, feedback)
-    micro = feedback_scores(model, kind, vector, facts, feedback, stamp, passages)
-    rows, keys = best_k(micro, model.sides[cand_kind].id_rank, k)
+    own = feedback_scores(model, kind, vector, facts, feedback, stamp, passages)
+    steered = steer(model, vector, cand_kind, feedback)
+    order = own
+    if steered is not vector:
+        order = feedback_scores(model, kind, steered, facts, feedback, stamp, passages)
+        order[own == 0] = 0  # feedback reorders pairs with evidence of their own, never adds one
+    rows, keys = best_k(order, model.sides[cand_kind].id_rank, k)
     rows = rows[0][keys[0] >= 0]
     pairs = np.zeros(len(rows), dtype=np.int64)
-    reasons = explain_pairs(model, kind, plain_heaviest(vector)[pairs], facts, pairs, rows, stamp)
-    for pair, extra in zip(reasons, similar_reasons(model, cand_kind, feedback, rows), strict=True):
-        if extra is not None:
-            pair.append(extra)
-    return [_match(model, kind, query_id, r, to_score(micro[0, r]), why)
+    reasons = explain_pairs(model, kind, plain_heaviest(display)[pairs], facts, pairs, rows, stamp)
+    if order is not own:
+        moved = _own_places(own, model.sides[cand_kind].id_rank, rows) - np.arange(len(rows))
+        for pair, extra in zip(reasons, feedback_reasons(model, cand_kind, feedback, rows, moved), strict=True):
+            if extra is not None:
+                pair.append(extra)
+    return [_match(model, kind, query_id, r, to_score(own[0, r]), why, to_score(order[0, r]))
             for r, why in zip(rows, reasons, strict=True)]
 
 
+def _own_places(own: np.ndarray, id_rank: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """0-based place of candidates ``rows`` in the list their own scores give (ties by id)."""
+    keys = score_keys(own, id_rank)[0]
+    ordered = np.sort(keys)
+    return len(keys) - np.searchsorted(ordered, keys[rows], side="right")
+
+
 def _match(model: MatchModel, kind: Kind, query_id: ItemId, cand_row: int, score: float,
-           reasons: list[Reason]) -> Match:
+           reasons: list[Reason], rank_score: float) -> Match:
     cand_id = model.sides[other_kind(kind)].ids[cand_row]
     if kind == CHALLENGE:
-        return Match(query_id, cand_id, score, reasons)
-    return Match(cand_id, query_id, score, reasons)
+        return Match(query_id, cand_id, score, reasons, rank_score, kind)
+    return Match(cand_id, query_id, score, reasons, rank_score, kind)

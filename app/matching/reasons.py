@@ -25,8 +25,8 @@ from app.matching.model import MatchModel
 from app.matching.records import Kind, Reason, other_kind
 from app.matching.signals import Codebook, Facts
 
-# How many shared terms a reason names.
-SHOWN_TERMS = 4
+# How many shared terms a reason names (more reads as noise).
+SHOWN_TERMS = 3
 # A rebuild keeps the reasons it made for reuse by later pairs; past this many of one sort
 # it forgets them all and starts again (bounded memory). The synthetic bench at 100,000
 # solutions meets about 214,000 distinct term lists and 120,000 distinct signal rows.
@@ -50,7 +50,7 @@ def explain_pairs(
     vectorised over pairs, Python only formats the reasons that fired.
     """
     # Only these candidates' heaviest terms: a row's are its own, so no need for the whole side's.
-    cand_heavy = heaviest_rows(model.sides[other_kind(query_kind)].matrix, cand_rows)
+    cand_heavy = heaviest_rows(model.sides[other_kind(query_kind)].display, cand_rows)
     evidence = gather(model, query_kind, query_heavy, query_facts, query_rows, cand_heavy, cand_rows, now)
     book = ReasonBook(model, now)
     heads, tails = book.heads(evidence), book.tails(evidence)
@@ -89,7 +89,8 @@ class ReasonBook:
         heads = []
         for row in rows.tolist():
             columns = [c for c in row if c != NONE]
-            heads.append((_terms_reason([spelled[c] for c in columns]),) if columns else ())
+            reason = _terms_reason([spelled[c] for c in columns]) if columns else None
+            heads.append((reason,) if reason else ())
         return heads
 
     def _signals(self, rows: np.ndarray) -> list[Reasons]:
@@ -162,9 +163,9 @@ def _remembered(
     return found
 
 
-def _terms_reason(terms: list[str]) -> Reason:
+def _terms_reason(terms: list[str]) -> Reason | None:
     shown = shared_terms(terms)
-    return Reason("terms", "shares: " + ", ".join(shown), {"terms": shown})
+    return Reason("terms", "shares: " + ", ".join(shown), {"terms": shown}) if shown else None
 
 
 def term_reasons(model: MatchModel, shared: sp.csr_matrix) -> list[list[Reason]]:
@@ -172,17 +173,19 @@ def term_reasons(model: MatchModel, shared: sp.csr_matrix) -> list[list[Reason]]
     term_lists = [[c for c in row if c != NONE] for row in top_columns(shared, CANDIDATE_TERMS).tolist()]
     columns = sorted({c for row in term_lists for c in row})
     spelled = dict(zip(columns, model.spell(columns), strict=True))
-    return [[_terms_reason([spelled[c] for c in columns])] if columns else [] for columns in term_lists]
+    found = [_terms_reason([spelled[c] for c in columns]) if columns else None for columns in term_lists]
+    return [[reason] if reason else [] for reason in found]
 
 
 def shared_terms(terms: list[str]) -> list[str]:
-    """Top shared terms, dropping single words already shown inside a phrase."""
-    if len(terms) < 2 or (" " not in "".join(terms) and len(set(terms)) == len(terms)):
-        return terms[:SHOWN_TERMS]  # one term, or distinct single words: none is inside another
+    """Top shared terms, dropping phrases that repeat a word ("street street") and single words
+    already shown inside a phrase."""
+    if " " not in "".join(terms) and len(set(terms)) == len(terms):
+        return terms[:SHOWN_TERMS]  # distinct single words: none is inside another
     chosen: list[tuple[str, frozenset[str]]] = []
     for term in terms:
         words = _words(term)
-        if any(words <= other for _, other in chosen):
+        if len(words) < term.count(" ") + 1 or any(words <= other for _, other in chosen):
             continue
         chosen = [(text, other) for text, other in chosen if not other <= words]
         chosen.append((term, words))

@@ -136,7 +136,7 @@ class _Explainer:
     def __init__(self, model: MatchModel, stamp: float, pool: ThreadPoolExecutor) -> None:
         self.model, self.stamp = model, stamp
         # First in the pool's queue, so no block waits for it behind other blocks.
-        self.heavy = pool.submit(lambda: {kind: heaviest_terms(side.matrix) for kind, side in model.sides.items()})
+        self.heavy = pool.submit(lambda: {kind: heaviest_terms(side.display) for kind, side in model.sides.items()})
 
     def gather(self, kind: Kind, query_rows: np.ndarray, cand_rows: np.ndarray) -> Evidence:
         """Evidence of the pairs (``query_rows[i]``, ``cand_rows[i]``) of a ``kind`` query."""
@@ -159,15 +159,16 @@ def _emit(
         feedback = feedback_by_code.get(int(side.facts.org[row])) if feedback_by_code else None
         if feedback is not None:
             yield from rank_vector(model, pairs.kind, side.matrix[[row]], side.facts.take(np.array([row])),
-                                   side.ids[row], pairs.k, feedback, stamp, side.passages.take(np.array([row])))
+                                   side.ids[row], pairs.k, feedback, stamp, side.passages.take(np.array([row])),
+                                   side.display[[row]])
             continue
         query_id = side.ids[row]
         if pairs.kind == CHALLENGE:
             for p in range(bounds[i], bounds[i + 1]):
-                yield Match(query_id, cand_ids[cands[p]], values[p], reasons_of(p))
+                yield Match(query_id, cand_ids[cands[p]], values[p], reasons_of(p), query_kind=CHALLENGE)
         else:
             for p in range(bounds[i], bounds[i + 1]):
-                yield Match(cand_ids[cands[p]], query_id, values[p], reasons_of(p))
+                yield Match(cand_ids[cands[p]], query_id, values[p], reasons_of(p), query_kind=SOLUTION)
 
 
 def _pair_reasons(evidence: Evidence | None, book: ReasonBook | None) -> Callable[[int], list[Reason]]:

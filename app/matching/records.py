@@ -49,12 +49,24 @@ class Reason:
 
 @dataclass(frozen=True)
 class Match:
-    """One recommended challenge/solution pair with its score in [0, 1] and reasons."""
+    """One recommended challenge/solution pair with its score in [0, 1] and reasons.
+
+    ``score`` is the pair's own: it rests on the two texts and facts only, never on feedback.
+    ``rank_score`` is where the pair sits in the list it was ranked in (the ``query_kind``
+    item's): the score itself, unless the query's organisation marked items, which moves it
+    (feedback reorders a list, it never changes a pair's shown strength).
+    """
 
     challenge_id: ItemId
     solution_id: ItemId
     score: float
     reasons: list[Reason]
+    rank_score: float | None = None
+    query_kind: Kind | None = None
+
+    def __post_init__(self) -> None:
+        if self.rank_score is None:
+            object.__setattr__(self, "rank_score", self.score)
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,9 @@ def pair_scores(
     The signals (bonuses in signals.py): a shared sector, shared tags (counted up to
     TAGS_FULL), the solution's TRL reaching the challenge's, the same country, the
     challenge's deadline still open. Eligible: the candidate is active, of another
-    organisation and, for a challenge, not past its deadline. With feedback, q is first
-    steered (``steer``) and the candidates it hid score 0 (``feedback_scores``).
+    organisation and, for a challenge, not past its deadline. With feedback, the candidates
+    the organisation hid score 0 (``feedback_scores``), and a second, steered query (``steer``)
+    gives the list's order only (``Match.rank_score``), never a pair's score.
 
     ``facts`` and ``passages`` are the query rows' own (passage owners numbered like the rows).
     ``dense_product`` and ``pair_multiplier`` are the fast equals of ``(a @ b).toarray()`` and
@@ -71,7 +72,8 @@ def feedback_scores(
     model: MatchModel, kind: Kind, query: sp.csr_matrix, facts: Facts, feedback: Feedback, stamp: float,
     passages: Passages,
 ) -> np.ndarray:
-    """``pair_scores`` of one (already steered) query, with the candidates it hid scored 0."""
+    """``pair_scores`` of one query (as written, or steered for ordering), with the candidates
+    the organisation hid scored 0."""
     micro = pair_scores(model, kind, query, facts, stamp, passages)
     micro[0, hidden_rows(model, other_kind(kind), feedback)] = 0
     return micro

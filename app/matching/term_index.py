@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from app.matching.fast.forked_tokenise import forked_token_codes
 from app.matching.records import Item
-from app.matching.text import Lexicon, TextSettings
+from app.matching.text import Lexicon, TextSettings, WrittenLexicon
 
 INVALID = -2
 
@@ -108,9 +108,15 @@ def fit_counts(
     return _select(counts, full, len(items), vocabulary.size), vocabulary
 
 
-def transform_counts(vocabulary: TermIndex, items: Sequence[Item], settings: TextSettings) -> sp.csr_matrix:
-    """Field-weighted counts of ``items`` in a fitted vocabulary; unseen terms are ignored."""
-    codes, docs, weights = _stream(Lexicon(vocabulary.stems, grow=False), items, settings)
+def transform_counts(
+    vocabulary: TermIndex, items: Sequence[Item], settings: TextSettings, written: bool = False,
+) -> sp.csr_matrix:
+    """Field-weighted counts of ``items`` in a fitted vocabulary; unseen terms are ignored.
+
+    With ``written``, only n-grams that occur as written count (``text.WrittenLexicon``).
+    """
+    lexicon = WrittenLexicon(vocabulary.stems) if written else Lexicon(vocabulary.stems, grow=False)
+    codes, docs, weights = _stream(lexicon, items, settings)
     n_stems = max(len(vocabulary.stems), 1)
     rows, cols, data = [], [], []
     current = codes

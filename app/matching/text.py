@@ -145,6 +145,32 @@ class Analyzer:
         return terms
 
 
+# For reasons only: a phrase shown to people must occur as written, so here list separators
+# (commas, colons, brackets, slashes, dashes), removed stop words and numbers also end a phrase.
+_WRITTEN_SCAN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*|[.;!?,:()\[\]/|•·–—\-\"&+*=<>]+|\n\s*\n")
+
+
+class WrittenLexicon(Lexicon):
+    """A fixed lexicon whose n-grams are only phrases as written: word next to word.
+
+    Used to tell which of the model's n-grams occur as written in a text (for reasons); the
+    model's own terms still come from ``Lexicon`` (measured: n-grams across stop words and
+    commas rank better, they are just not fit to show).
+    """
+
+    def __init__(self, stems: dict[str, int]) -> None:
+        super().__init__(stems, grow=False)
+
+    def __missing__(self, token: str) -> int:
+        code = BREAK if not token[0].isalnum() else super().__missing__(token)
+        self[token] = code
+        return code
+
+    def codes(self, text: str) -> list[int]:
+        """Codes of the tokens of ``text`` in order, a removed word leaving a break."""
+        return [BREAK if c == STOP else c for c in map(self.__getitem__, _WRITTEN_SCAN.findall(normalise(text)))]
+
+
 def normalise(text: str) -> str:
     """Lower-case, cap and strip accents (only when needed: most text is ASCII)."""
     text = text[:MAX_FIELD_CHARS].lower()

@@ -11,6 +11,11 @@ from app.models.challenge import Challenge
 from app.models.solution import Solution
 
 
+def _score_of_row(context) -> float:
+    """A rank score not given is the row's own score (no feedback reordered the list)."""
+    return context.get_current_parameters()["score"]
+
+
 class Match(Base):
     """One challenge–solution pair worth showing, with its score and readable reasons."""
 
@@ -25,6 +30,11 @@ class Match(Base):
     # (None when the pair is only in the other side's top list).
     rank_for_challenge: Mapped[int | None] = mapped_column(Integer)
     rank_for_solution: Mapped[int | None] = mapped_column(Integer)
+    # Where the pair sits in the challenge owner's lists and in the solution owner's: ``score``,
+    # unless that organisation's relevant / not-relevant marks reordered its list. Lists order
+    # by these; pages, the API and e-mails show ``score``, the pair's own strength.
+    rank_score_for_challenge: Mapped[float] = mapped_column(Float, default=_score_of_row)
+    rank_score_for_solution: Mapped[float] = mapped_column(Float, default=_score_of_row)
     reasons: Mapped[list[dict]] = mapped_column(JSON, default=list)  # [{"kind": "terms", "text": "..."}]
     model_version: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -32,6 +42,11 @@ class Match(Base):
 
     challenge: Mapped[Challenge] = relationship()
     solution: Mapped[Solution] = relationship()
+
+    def reasons_seen_by(self, side: str) -> list[dict]:
+        """The reasons shown to the owner of the pair's ``side`` ("challenge" or "solution"):
+        all but the other organisation's feedback reasons (tagged with ``for``)."""
+        return [r for r in self.reasons or [] if r.get("for", side) == side]
 
 
 class MatchFeedback(Base):

@@ -48,6 +48,24 @@ def test_quality_bench_prints_one_json_line_and_rankings(tmp_path):
     assert {"direction": "c2s", "query": "c1", "ranked": ["s1", "s2"]} in lines
 
 
+def test_quality_bench_gives_intervals_and_the_paired_difference(tmp_path):
+    result = _run([*_write(tmp_path), "--resamples", "200"])
+    figures = json.loads(result.stdout)
+    engine, difference = figures["engine"]["c2s"], figures["difference"]["c2s"]["ndcg@10"]
+    assert engine["interval"]["ndcg@10"] == [1.0, 1.0]  # every query perfect: no spread
+    assert difference["interval"][0] <= difference["mean"] <= difference["interval"][1]
+
+
+def test_quality_bench_short_text_keeps_title_and_first_sentence(tmp_path):
+    long = " ".join(["word"] * 60)
+    args = _write(tmp_path, challenges='{"id": "c1", "title": "flood sensors", "description": '
+                  f'"River flood warning. Second sentence {long}."}}\n'
+                  '{"id": "c2", "title": "bus", "description": "electric bus charging"}\n')
+    figures = json.loads(_run([*args, "--text", "short"]).stdout)
+    assert figures["text"] == "short" and figures["median_words"] <= 40
+    assert figures["engine"]["c2s"]["ndcg@10"] == 1.0
+
+
 @pytest.mark.parametrize("overrides, fragment", [
     ({"challenges": '{"id": "c1", "title": "x"}\n'}, "missing key 'description'"),
     ({"solutions": '{"id": "s1", "title": "A", "description": \n'}, "bad JSON"),
@@ -94,7 +112,7 @@ def test_quality_bench_defaults_to_the_vendored_sbir_set():
     ranking_quality = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ranking_quality)
     paths = {name: Path(value) for name, value in vars(ranking_quality._parser().parse_args([])).items()
-             if name != "rankings"}
+             if name in ranking_quality.DEFAULTS}
     assert all(path.is_relative_to(ROOT / "bench" / "data" / "sbir-2015") for path in paths.values())
     challenges = ranking_quality.read_items(str(paths["challenges"]), CHALLENGE)
     solutions = ranking_quality.read_items(str(paths["solutions"]), SOLUTION)

@@ -26,7 +26,7 @@ def test_reasons_name_shared_terms_and_signals(corpus):
     best = rank_solutions_for_challenge(model, corpus[0][0], now=NOW)[0]
     texts = {r.kind: r.text for r in best.reasons}
     assert best.solution_id == 10
-    assert "bus fleet" in texts["terms"] and "depot" in texts["terms"]
+    assert texts["terms"] == "shares: bus fleet, charging, electric"
     assert texts["sector"] == "same sector: Mobility"
     assert texts["trl"] == "TRL 7 ≥ required 6"
     assert texts["country"] == "same country: FR"
@@ -116,22 +116,47 @@ def test_with_items_returns_a_new_model_and_leaves_the_one_being_read_unchanged(
         [(m.solution_id, m.score) for m in rank_solutions_for_challenge(copied, corpus[0][2], now=NOW)]
 
 
-def test_feedback_moves_similar_item_up_and_explains_it():
+def test_feedback_reorders_the_list_but_every_pair_keeps_its_own_score_and_terms():
     challenges = [challenge(1, "air quality monitoring in streets")]
     solutions = [solution(2, "air quality monitoring sensors for streets"),
                  solution(3, "air quality monitoring with drones and cameras", title="SkyAir"),
-                 solution(4, "drones and cameras inspecting bridges"),
-                 solution(5, "bridges inspection by drones and cameras", title="Hidden")]
+                 solution(4, "monitoring drones and cameras counting traffic in streets"),
+                 solution(6, "noise monitoring sensors in streets"),
+                 solution(5, "bridges inspection by drones and cameras", title="Hidden"),
+                 solution(7, "drones and cameras inspecting bridges")]
     model = fit(challenges, solutions)
-    before = [m.solution_id for m in rank_solutions_for_challenge(model, challenges[0], now=NOW)]
-    feedback = Feedback.of(relevant=[3], hidden={5})
-    after = rank_solutions_for_challenge(model, challenges[0], feedback=feedback, now=NOW)
-    ids = [m.solution_id for m in after]
-    assert 5 not in ids
-    assert 4 not in before and 4 in ids
-    liked = next(m for m in after if m.solution_id == 4)
-    assert any(r.kind == "feedback" and r.text == "similar to SkyAir that you marked relevant"
-               for r in liked.reasons)
+    before = rank_solutions_for_challenge(model, challenges[0], now=NOW)
+    after = rank_solutions_for_challenge(model, challenges[0], feedback=Feedback.of(relevant=[3], hidden={5}), now=NOW)
+    assert [m.solution_id for m in before] == [2, 3, 6, 4]
+    assert [m.solution_id for m in after] == [3, 2, 4, 6]  # reordered; 7 shares nothing, so never listed
+    assert all(m.rank_score == m.score for m in before)
+    own = {m.solution_id: (m.score, m.reasons[0]) for m in before}
+    assert {m.solution_id: (m.score, m.reasons[0]) for m in after} == own
+    assert [m.rank_score for m in after] == sorted((m.rank_score for m in after), reverse=True)
+    moved_up = next(m for m in after if m.solution_id == 4)
+    assert moved_up.reasons[-1].kind == "feedback"
+    assert moved_up.reasons[-1].text == "ranked higher: similar to “SkyAir” that you marked relevant"
+    assert after[0].reasons[-1].text == "ranked higher: you marked it relevant"
+    assert all(r.kind != "feedback" for m in after if m.solution_id not in (3, 4) for r in m.reasons)
+
+
+def test_a_not_relevant_mark_explains_what_it_pushed_down():
+    challenges = [challenge(1, "air quality monitoring in streets")]
+    solutions = [solution(2, "air quality monitoring sensors for streets"),
+                 solution(3, "air quality monitoring with drones and cameras", title="SkyAir"),
+                 solution(4, "air quality drones and cameras"),
+                 solution(6, "air sensors for streets and roads"),
+                 solution(8, "bridges inspection by drones")]
+    model = fit(challenges, solutions)
+    before = rank_solutions_for_challenge(model, challenges[0], now=NOW)
+    after = rank_solutions_for_challenge(model, challenges[0], feedback=Feedback.of(not_relevant=[3]), now=NOW)
+    assert {m.solution_id: m.score for m in after} == {m.solution_id: m.score for m in before}
+    pushed = [m for m in after if any(r.kind == "feedback" for r in m.reasons)]
+    assert [m.solution_id for m in pushed] == [4]
+    places_before, places_after = [m.solution_id for m in before], [m.solution_id for m in after]
+    for m in pushed:
+        assert places_before.index(m.solution_id) < places_after.index(m.solution_id)
+        assert m.reasons[-1].text == "ranked lower: similar to “SkyAir” that you marked not relevant"
 
 
 def test_feedback_in_top_k_all_hides_items_for_that_organisation(corpus):

@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 
 from app.matching.records import Item
-from app.matching.text import Lexicon, TextSettings
+from app.matching.text import Lexicon, TextSettings, WrittenLexicon
 from app.matching.tokenise import token_codes as one_pass_codes
 
 # Below this many items a child process costs more than it saves.
@@ -32,7 +32,8 @@ def forked_token_codes(
     At least PARALLEL_MIN_ITEMS items split the work with a child process when the platform
     can fork (a fit's items, or a large batch transformed with a fitted vocabulary).
     """
-    if len(items) < max(PARALLEL_MIN_ITEMS, 2) or not _can_fork():
+    # The written-phrase lexicon (reasons only) is not split: its child would need its class.
+    if len(items) < max(PARALLEL_MIN_ITEMS, 2) or not _can_fork() or isinstance(lexicon, WrittenLexicon):
         return one_pass_codes(lexicon, items, settings)
     global _FORKED_ITEMS
     half = len(items) // 2

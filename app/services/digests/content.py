@@ -77,8 +77,11 @@ def _not_suppressed(org_column):
                            MatchFeedback.verdict.in_(SUPPRESSING_VERDICTS))
 
 
-def readable_reasons(reasons: list | None) -> list[str]:
-    return [str(r.get("text", "")).strip() for r in reasons or [] if isinstance(r, dict) and r.get("text")]
+def readable_reasons(reasons: list | None, side: str) -> list[str]:
+    """The texts of a stored pair's reasons for the owner of its ``side`` (not the other
+    organisation's feedback reasons)."""
+    return [str(r.get("text", "")).strip() for r in reasons or []
+            if isinstance(r, dict) and r.get("text") and r.get("for", side) == side]
 
 
 def sent_keys(session: Session, user_ids: list[int]) -> dict[int, set[str]]:
@@ -134,7 +137,7 @@ def _innovator_matches(session, recipients, now, sent, contents) -> None:
                 continue
             entries[cid] = DigestEntry(key=key, kind="challenge", challenge_id=cid, target_id=cid, title=title,
                                        organisation_name=buyer_name, context=f"fits your solution “{sol_title}”",
-                                       score=score, reasons=readable_reasons(reasons), deadline=deadline)
+                                       score=score, reasons=readable_reasons(reasons, "solution"), deadline=deadline)
         _cap(contents[recipient.user_id], list(entries.values()))
 
 
@@ -176,7 +179,7 @@ def _buyer_matches(session, recipients, now, sent, contents) -> None:
                 continue
             entries.append(DigestEntry(key=key, kind="solution", challenge_id=cid, target_id=sid, title=sol_title,
                                        organisation_name=innovator_name, context=f"for your challenge “{ch_title}”",
-                                       score=score, reasons=readable_reasons(reasons)))
+                                       score=score, reasons=readable_reasons(reasons, "challenge")))
         _cap(contents[recipient.user_id], entries)
 
 

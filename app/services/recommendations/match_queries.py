@@ -55,7 +55,13 @@ def _filtered(statement: Select, filters: MatchFilters, other: type) -> Select:
             statement = statement.where(Challenge.sector == filters.sector)
         if filters.trl_min is not None:
             statement = statement.where(Challenge.trl_expected >= filters.trl_min)
-    return statement.order_by(Match.score.desc(), Match.challenge_id, Match.solution_id)
+    return statement.order_by(_rank_key(other).desc(), Match.challenge_id, Match.solution_id)
+
+
+def _rank_key(other: type):
+    """The order of a list of ``other``-side items: the owner's feedback-aware rank score (the
+    shown strength stays ``Match.score``)."""
+    return Match.rank_score_for_challenge if other is Solution else Match.rank_score_for_solution
 
 
 def for_challenge(session: Session, actor_id: int, challenge_id: int, filters: MatchFilters) -> Page[Match]:
@@ -89,7 +95,7 @@ def for_organisation(
     statement = _filtered(_visible_pairs(org.id).where(own.organisation_id == org.id), filters,
                           Solution if own is Challenge else Challenge)
     if one_per_opportunity:
-        statement = statement.where(Match.id.in_(_best_pair_ids(statement, _other_key(org.side))))
+        statement = statement.where(Match.id.in_(_best_pair_ids(statement, org.side)))
     return paginate(session, statement, filters.page, filters.per_page)
 
 
@@ -119,10 +125,11 @@ def _other_key(side: str):
     return Match.solution_id if side == "buyer" else Match.challenge_id
 
 
-def _best_pair_ids(statement: Select, key) -> Select:
+def _best_pair_ids(statement: Select, side: str) -> Select:
     """Ids of the best pair of each other-side item among the pairs ``statement`` selects."""
+    rank_key = _rank_key(Solution if side == "buyer" else Challenge)
     place = func.row_number().over(
-        partition_by=key, order_by=(Match.score.desc(), Match.challenge_id, Match.solution_id))
+        partition_by=_other_key(side), order_by=(rank_key.desc(), Match.challenge_id, Match.solution_id))
     ranked = (statement.with_only_columns(Match.id.label("id"), place.label("place"), maintain_column_froms=True)
               .order_by(None).subquery())
     return select(ranked.c.id).where(ranked.c.place == 1)

@@ -13,9 +13,9 @@ from sqlalchemy import JSON, Text, bindparam, cast, delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.matching import Feedback, fit, similar_challenges, top_k_all
+from app.matching import SOLUTION, Feedback, fit, similar_challenges, top_k_all
 from app.matching import Match as EngineMatch
-from app.models import Challenge, Match, MatchFeedback, Solution
+from app.models import Challenge, Match, MatchFeedback, Organisation, Solution
 from app.services.recommendations import due
 from app.services.recommendations import model_store as match_store
 from app.services.recommendations.engine_items import challenge_item, solution_item
@@ -91,58 +91,75 @@ def rebuild(session: Session, progress: RebuildProgress | None = None, now: date
 
 
 def _all_feedback(session: Session) -> dict[int, Feedback]:
-    org_ids = set(session.scalars(select(MatchFeedback.organisation_id).distinct()))
-    result = {}
-    for org_id in org_ids:
-        per_side = org_feedback(session, org_id)
-        # An organisation is on one side only, so its marks concern the other side's ids.
-        result[org_id] = Feedback.of(
-            per_side["solution"].relevant | per_side["challenge"].relevant,
-            per_side["solution"].not_relevant | per_side["challenge"].not_relevant,
-        )
-    return result
+    """Each organisation's marks on the side it ranks: a buyer's on solutions, an innovator's on
+    challenges (the two sides' ids overlap, so they must not be mixed into one set)."""
+    org_sides = session.execute(
+        select(Organisation.id, Organisation.side)
+        .where(Organisation.id.in_(select(MatchFeedback.organisation_id).distinct()))).all()
+    return {org_id: org_feedback(session, org_id)["solution" if side == "buyer" else "challenge"]
+            for org_id, side in org_sides}
 
 
 class _StoredPairs:
     """Every pair to store, as parallel arrays sorted by (challenge id, solution id).
 
-    Rows are what the former ORM path stored: one per pair (from both directions the higher
-    score wins, the first seen on a tie, with its reasons); ``rank_for_challenge`` is the pair's
-    place among the challenge's pairs by score then solution id, if within the top ``TOP_K``
-    (``rank_for_solution`` likewise), 0 standing for none. Reasons are kept once per distinct
-    list, already serialised as the JSON column would (``json.dumps`` of ``reasons_json``).
+    One row per pair, though a pair may come in both directions (the challenge's list and the
+    solution's): its score and own reasons are the same either way (feedback never changes
+    them). What differs is each list's ``rank_score`` (feedback reorders an organisation's own
+    lists) and its feedback reason, so both are kept per side: ``rank_score_for_challenge``
+    from the challenge's list (the score when the pair is only in the other), and likewise for
+    the solution; feedback reasons are stored tagged with the side they are for.
+    ``rank_for_challenge`` is the pair's place among the challenge's pairs by that rank score
+    then solution id, if within the top ``TOP_K`` (``rank_for_solution`` likewise), 0 for none.
+    Reasons are kept once per distinct list, already serialised as the JSON column would be.
     """
 
-    def __init__(self, challenge_ids, solution_ids, scores, reason_index, reason_texts: list[str]) -> None:
-        keep = _first_per_pair(challenge_ids, solution_ids, scores)
+    def __init__(self, challenge_ids, solution_ids, scores, rank_scores, from_challenge, reason_index,
+                 extra_index, reason_texts: list[str]) -> None:
+        keep, pair_of = _first_per_pair(challenge_ids, solution_ids, scores)
         self.challenge_ids = challenge_ids[keep]
         self.solution_ids = solution_ids[keep]
         self.scores = scores[keep]
         self.reason_index = reason_index[keep]
         self.reason_texts = reason_texts
-        self.rank_for_challenge = _ranks(self.challenge_ids, self.solution_ids, self.scores)
-        self.rank_for_solution = _ranks(self.solution_ids, self.challenge_ids, self.scores)
+        self.by_side = {}
+        for side, mine in (("challenge", from_challenge), ("solution", ~from_challenge)):
+            rank, extra = self.scores.copy(), np.full(len(keep), -1, dtype=np.int64)
+            rank[pair_of[mine]], extra[pair_of[mine]] = rank_scores[mine], extra_index[mine]
+            self.by_side[side] = (rank, extra)
+        self.rank_for_challenge = _ranks(self.challenge_ids, self.solution_ids, self.by_side["challenge"][0])
+        self.rank_for_solution = _ranks(self.solution_ids, self.challenge_ids, self.by_side["solution"][0])
 
     @classmethod
     def gather(cls, matches: Iterable[EngineMatch]) -> _StoredPairs:
-        challenge_ids, solution_ids, scores, reason_index = array("q"), array("q"), array("d"), array("q")
-        fragments: dict[tuple[str, str], str] = {}
+        challenge_ids, solution_ids, scores, rank_scores = array("q"), array("q"), array("d"), array("d")
+        from_challenge, reason_index, extra_index = array("b"), array("q"), array("q")
+        fragments: dict[tuple, str] = {}
         texts: dict[str, int] = {}
         for match in matches:
-            parts = []
+            side = "solution" if match.query_kind == SOLUTION else "challenge"
+            own, extra = [], -1
             for reason in match.reasons:
-                key = (reason.kind, reason.text)
+                for_side = side if reason.kind == "feedback" else None
+                key = (reason.kind, reason.text, for_side)
                 part = fragments.get(key)
                 if part is None:
-                    part = fragments[key] = json.dumps(reason_entry(reason))
-                parts.append(part)
-            text = "[" + ", ".join(parts) + "]"
+                    part = fragments[key] = json.dumps(reason_entry(reason, for_side))
+                if for_side is None:
+                    own.append(part)
+                else:
+                    extra = texts.setdefault(part, len(texts))
             challenge_ids.append(match.challenge_id)
             solution_ids.append(match.solution_id)
             scores.append(match.score)
-            reason_index.append(texts.setdefault(text, len(texts)))
+            rank_scores.append(match.rank_score)
+            from_challenge.append(side == "challenge")
+            reason_index.append(texts.setdefault(", ".join(own), len(texts)))
+            extra_index.append(extra)
         return cls(np.frombuffer(challenge_ids, np.int64), np.frombuffer(solution_ids, np.int64),
-                   np.frombuffer(scores, np.float64), np.frombuffer(reason_index, np.int64), list(texts))
+                   np.frombuffer(scores, np.float64), np.frombuffer(rank_scores, np.float64),
+                   np.frombuffer(from_challenge, np.int8).astype(bool), np.frombuffer(reason_index, np.int64),
+                   np.frombuffer(extra_index, np.int64), list(texts))
 
     def __len__(self) -> int:
         return len(self.challenge_ids)
@@ -150,33 +167,42 @@ class _StoredPairs:
     def batches(self, version: str, size: int) -> Iterator[list[dict]]:
         """Insert parameters, ``size`` rows at a time (``reasons_json`` is the serialised reasons)."""
         texts = self.reason_texts
+        (by_c_key, by_c_extra), (by_s_key, by_s_extra) = self.by_side["challenge"], self.by_side["solution"]
         for start in range(0, len(self), size):
             end = start + size
             yield [
                 {"challenge_id": c, "solution_id": s, "score": score, "rank_for_challenge": by_c or None,
-                 "rank_for_solution": by_s or None, "reasons_json": texts[r], "model_version": version}
-                for c, s, score, by_c, by_s, r in zip(
+                 "rank_for_solution": by_s or None, "rank_score_for_challenge": key_c,
+                 "rank_score_for_solution": key_s,
+                 "reasons_json": "[" + ", ".join(texts[i] for i in (r, extra_c, extra_s) if i >= 0 and texts[i]) + "]",
+                 "model_version": version}
+                for c, s, score, by_c, by_s, key_c, key_s, r, extra_c, extra_s in zip(
                     self.challenge_ids[start:end].tolist(), self.solution_ids[start:end].tolist(),
                     self.scores[start:end].tolist(), self.rank_for_challenge[start:end].tolist(),
-                    self.rank_for_solution[start:end].tolist(), self.reason_index[start:end].tolist(),
-                    strict=True)
+                    self.rank_for_solution[start:end].tolist(), by_c_key[start:end].tolist(),
+                    by_s_key[start:end].tolist(), self.reason_index[start:end].tolist(),
+                    by_c_extra[start:end].tolist(), by_s_extra[start:end].tolist(), strict=True)
             ]
 
 
-def _first_per_pair(challenge_ids: np.ndarray, solution_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """Positions of the match kept for each pair, in (challenge, solution) order: the highest
-    score, the first seen among equals (np.lexsort is stable)."""
+def _first_per_pair(
+    challenge_ids: np.ndarray, solution_ids: np.ndarray, scores: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the match kept for each pair, in (challenge, solution) order (the highest
+    score, the first seen among equals: np.lexsort is stable), and each match's pair number."""
     order = np.lexsort((-scores, solution_ids, challenge_ids))
     c, s = challenge_ids[order], solution_ids[order]
     first = np.ones(len(order), dtype=bool)
     first[1:] = (c[1:] != c[:-1]) | (s[1:] != s[:-1])
-    return order[first]
+    pair_of = np.empty(len(order), dtype=np.int64)
+    pair_of[order] = np.cumsum(first) - 1
+    return order[first], pair_of
 
 
-def _ranks(own_ids: np.ndarray, other_ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """Each pair's 1-based place among its ``own_ids`` item's pairs (by score, then the other
-    id), 0 beyond ``TOP_K``."""
-    order = np.lexsort((other_ids, -scores, own_ids))
+def _ranks(own_ids: np.ndarray, other_ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Each pair's 1-based place among its ``own_ids`` item's pairs (by rank score ``keys``,
+    then the other id), 0 beyond ``TOP_K``."""
+    order = np.lexsort((other_ids, -keys, own_ids))
     grouped = own_ids[order]
     starts = np.ones(len(order), dtype=bool)
     starts[1:] = grouped[1:] != grouped[:-1]
@@ -194,13 +220,16 @@ def _reasons_param(session: Session):
     return cast(param, JSON) if session.get_bind().dialect.name == "postgresql" else param
 
 
-def reason_entry(reason) -> dict:
-    """How one reason is stored in a match's ``reasons`` JSON list."""
-    return {"kind": reason.kind, "text": reason.text}
+def reason_entry(reason, for_side: str | None = None) -> dict:
+    """How one reason is stored in a match's ``reasons`` JSON list; a feedback reason names the
+    side whose owner it is for (it speaks of that organisation's marks)."""
+    entry = {"kind": reason.kind, "text": reason.text}
+    return {**entry, "for": for_side} if for_side else entry
 
 
 def reasons_json(match: EngineMatch) -> list[dict]:
-    return [reason_entry(reason) for reason in match.reasons]
+    side = "solution" if match.query_kind == SOLUTION else "challenge"
+    return [reason_entry(reason, side if reason.kind == "feedback" else None) for reason in match.reasons]
 
 
 @dataclass

@@ -128,15 +128,17 @@ def store_ranked(session: Session, ranked: Ranked) -> int:
         (MATCHES.c.challenge_id if is_challenge else MATCHES.c.solution_id) == ranked.item_id))
     if not ranked.matches:
         return 0
-    rank_name = "rank_for_challenge" if is_challenge else "rank_for_solution"
+    side = "challenge" if is_challenge else "solution"
+    rank_name, key_name = f"rank_for_{side}", f"rank_score_for_{side}"
     now = utcnow()
     rows = [{"challenge_id": m.challenge_id, "solution_id": m.solution_id, "score": m.score,
              "reasons": reasons_json(m), "model_version": ranked.version, rank_name: rank,
+             key_name: m.rank_score,
              "created_at": now, "updated_at": now}
             for rank, m in enumerate(ranked.matches, start=1)]
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(MATCHES)
-    kept = ("score", "reasons", "model_version", rank_name, "updated_at")
+    kept = ("score", "reasons", "model_version", rank_name, key_name, "updated_at")
     session.execute(statement.on_conflict_do_update(
         index_elements=["challenge_id", "solution_id"], set_={name: statement.excluded[name] for name in kept}),
         rows)

@@ -86,16 +86,27 @@ def test_hidden_match_never_comes_back(db, make):
     assert sensor.id not in [m.solution_id for m in page.items]
 
 
-def test_relevant_feedback_shows_in_reasons_of_similar_items(db, make):
+def test_feedback_reorders_the_buyers_list_but_keeps_every_stored_score(db, make):
     buyer, innovator, leak, sensor, _ = _corpus(make)
-    make.solution(innovator, title="Pipe leak noise loggers", sectors=["water"], tags=["leak detection"],
-                  description="Noise loggers on water pipes detect leaks overnight.")
+    loggers = make.solution(innovator, title="Pipe leak noise loggers", sectors=["water"], tags=["leak detection"],
+                            description="Noise loggers on water pipes detect leaks overnight.")
+    crews = make.solution(innovator, title="Leak repair crews", sectors=["water"],
+                          description="Crews repair leaks in water mains and pipes quickly.")
     matches.rebuild(db)
-    match_lists.record_feedback(db, buyer.id, leak.id, sensor.id, "relevant")
+    scores = {(m.challenge_id, m.solution_id): m.score for m in db.scalars(select(Match))}
+    before = match_lists.for_challenge(db, buyer.id, leak.id, match_lists.MatchFilters()).items
+    assert [m.solution_id for m in before] == [sensor.id, loggers.id, crews.id]
+    match_lists.record_feedback(db, buyer.id, leak.id, crews.id, "relevant")
     refresh.refresh_due(db)
-    page = match_lists.for_challenge(db, buyer.id, leak.id, match_lists.MatchFilters())
-    reasons = [r["text"] for m in page.items if m.solution_id != sensor.id for r in m.reasons]
-    assert any("marked relevant" in text and "Acoustic leak sensors" in text for text in reasons)
+    for _ in range(2):  # the refresh at once, then the nightly rebuild
+        rows = db.scalars(select(Match)).all()
+        assert {(m.challenge_id, m.solution_id): m.score for m in rows} == scores
+        listed = match_lists.for_challenge(db, buyer.id, leak.id, match_lists.MatchFilters()).items
+        assert [m.solution_id for m in listed] == [crews.id, sensor.id, loggers.id]
+        assert listed[0].reasons_seen_by("challenge")[-1]["text"] == "ranked higher: you marked it relevant"
+        # the buyer's feedback reasons are for the buyer only
+        assert not [r for m in rows for r in m.reasons_seen_by("solution") if r["kind"] == "feedback"]
+        matches.rebuild(db)
 
 
 def test_feedback_on_someone_elses_pair_is_refused(db, make):
@@ -171,24 +182,32 @@ def _wider_corpus(make):
 
 
 def _plain_rows(found, k):
-    """The stored rows by definition: one per pair (higher score wins, the first seen on a tie),
-    ranks = place among the pair's challenge's (solution's) pairs by score then other id, top k."""
-    best = {}
+    """The stored rows by definition: one per pair, with the pair's own score and reasons (the
+    same in both lists), each side's rank score from that side's list (the score if the pair is
+    only in the other's) and its feedback reason tagged with the side; ranks = place among the
+    pair's challenge's (solution's) pairs by that side's rank score then other id, top k."""
+    pairs = {}
     for m in found:
-        key = (m.challenge_id, m.solution_id)
-        if key not in best or m.score > best[key].score:
-            best[key] = m
+        side = "solution" if m.query_kind == "solution" else "challenge"
+        pair = pairs.setdefault((m.challenge_id, m.solution_id), {"score": m.score, "rank": {}, "extra": {}})
+        assert pair["score"] == m.score  # feedback never changes a pair's own score
+        own = [{"kind": r.kind, "text": r.text} for r in m.reasons if r.kind != "feedback"]
+        assert pair.setdefault("own", own) == own
+        pair["rank"][side] = m.rank_score
+        pair["extra"][side] = [{"kind": r.kind, "text": r.text, "for": side} for r in m.reasons
+                               if r.kind == "feedback"]
     ranks = {0: {}, 1: {}}
-    for side in (0, 1):
+    for index, side in enumerate(("challenge", "solution")):
         groups = {}
-        for key, m in best.items():
-            groups.setdefault(key[side], []).append((-m.score, key[1 - side], key))
+        for key, pair in pairs.items():
+            groups.setdefault(key[index], []).append((-pair["rank"].get(side, pair["score"]), key[1 - index], key))
         for entries in groups.values():
             for place, (_, _, key) in enumerate(sorted(entries)[:k], start=1):
-                ranks[side][key] = place
-    return {key: (m.score, ranks[0].get(key), ranks[1].get(key),
-                  [{"kind": r.kind, "text": r.text} for r in m.reasons])
-            for key, m in best.items()}
+                ranks[index][key] = place
+    return {key: (p["score"], ranks[0].get(key), ranks[1].get(key), p["rank"].get("challenge", p["score"]),
+                  p["rank"].get("solution", p["score"]),
+                  p["own"] + p["extra"].get("challenge", []) + p["extra"].get("solution", []))
+            for key, p in pairs.items()}
 
 
 @pytest.mark.parametrize("with_feedback", [False, True])
@@ -209,7 +228,8 @@ def test_rebuild_stores_exactly_the_rows_defined_by_the_engine_output(db, make, 
     report = matches.rebuild(db, matches.RebuildProgress(lambda total: progressed.append(("start", total)),
                                                           lambda n: progressed.append(n)))
     expected = _plain_rows(found, 2)
-    stored = {(m.challenge_id, m.solution_id): (m.score, m.rank_for_challenge, m.rank_for_solution, m.reasons)
+    stored = {(m.challenge_id, m.solution_id): (m.score, m.rank_for_challenge, m.rank_for_solution,
+                                                m.rank_score_for_challenge, m.rank_score_for_solution, m.reasons)
               for m in db.scalars(select(Match))}
     assert stored == expected
     assert report.matches == len(expected) == progressed[0][1] == sum(progressed[1:])
@@ -218,4 +238,6 @@ def test_rebuild_stores_exactly_the_rows_defined_by_the_engine_output(db, make, 
     pairs = [(m.challenge_id, m.solution_id) for m in found]
     assert len(set(pairs)) < len(pairs)
     assert any(r[1] is None for r in expected.values()) and any(r[2] is None for r in expected.values())
-    assert any(r[3] for r in expected.values())
+    assert any(r[5] for r in expected.values())
+    if with_feedback:  # the buyer's marks did reorder its lists
+        assert any(r[3] != r[0] for r in expected.values())
