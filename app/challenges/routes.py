@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.challenges.forms import ChallengeForm
@@ -13,10 +13,22 @@ from app.services.errors import ServiceError, ValidationFailed
 from app.services.marketplace import challenges
 from app.services.marketplace import discovery_queries as discovery
 from app.services.marketplace.content_rules import clean_tags
+from app.services.marketplace.viewer_marks import marks_for
 from app.services.recommendations import rebuild as matches
 from app.web import abort_for, actor_id, get_session, viewer_org_id
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
+
+
+@bp.app_context_processor
+def marks_helpers():
+    """``viewer_marks()``: the challenges the viewer saved or applied to, read once per request for every card."""
+    def viewer_marks():
+        if "viewer_marks" not in g:
+            user_id = current_user.user_id if current_user.is_authenticated else None
+            g.viewer_marks = marks_for(get_session(), user_id)
+        return g.viewer_marks
+    return {"viewer_marks": viewer_marks}
 
 
 @bp.route("")
@@ -112,5 +124,8 @@ def change_status(challenge_id: int):
         except ServiceError as exc:
             abort_for(exc)
         else:
+            if new_status == "open":  # the next thing a buyer wants after publishing is who could solve it
+                flash("Challenge published. Here are the solutions that match it.", "success")
+                return redirect(url_for("matches.for_challenge", challenge_id=challenge_id))
             flash(f"Challenge is now {new_status}.", "success")
     return redirect(url_for("challenges.detail", challenge_id=challenge_id))
