@@ -51,3 +51,14 @@ def matching_solution_count(session: Session, challenge_id: int, org_id: int) ->
                  .where(Match.challenge_id == challenge_id, Solution.status == "published",
                         Solution.hidden_at.is_(None), Solution.organisation_id != org_id, ~hidden.exists()))
     return session.scalar(statement) or 0
+
+
+def received_applications(session: Session, actor_id: int) -> list[Application]:
+    """Applications to the actor's organisation's challenges (a buyer's Applications page), newest first."""
+    viewer = session.get(User, actor_id)
+    if viewer is None or viewer.organisation_id is None:
+        return []
+    statement = (select(Application).join(Application.challenge)
+                 .where(Challenge.organisation_id == viewer.organisation_id, Application.status != "withdrawn")
+                 .order_by(Application.created_at.desc(), Application.id.desc()))
+    return list(session.scalars(statement))
