@@ -10,7 +10,7 @@ from app.challenges.forms import ChallengeForm
 from app.forms_common import ActionForm, apply_errors
 from app.listing import challenge_query_from_args
 from app.services.errors import ServiceError, ValidationFailed
-from app.services.marketplace import challenges
+from app.services.marketplace import challenges, search_suggestions
 from app.services.marketplace import discovery_queries as discovery
 from app.services.marketplace.content_rules import clean_tags
 from app.services.marketplace.viewer_marks import marks_for
@@ -35,7 +35,11 @@ def marks_helpers():
 def index():
     query = challenge_query_from_args(request.args)
     page = discovery.search_challenges(get_session(), query)
-    return render_template("challenges/index.html", page=page, query=query)
+    elsewhere, spelling = [], None
+    if page.total == 0 and query.q:  # an empty page offers the same words elsewhere and a near spelling
+        elsewhere = search_suggestions.in_other_statuses(get_session(), query)
+        spelling = search_suggestions.near_spelling(get_session(), query)
+    return render_template("challenges/index.html", page=page, query=query, elsewhere=elsewhere, spelling=spelling)
 
 
 @bp.route("/<int:challenge_id>")
