@@ -67,6 +67,17 @@ def _data(form: ChallengeForm) -> challenges.ChallengeData:
     )
 
 
+def _rule_errors_too(form: ChallengeForm) -> None:
+    """After the form's own checks failed, add the service's rules for the other fields, so every mistake
+    (a too-long statement, a past deadline, a budget upside down) is reported in one round trip."""
+    try:
+        problems = challenges.validate(_data(form))
+    except (TypeError, ValueError):  # a field too malformed to build the data: its own error says so
+        return
+    apply_errors(form, {name: message for name, message in problems.items()
+                        if name in form and not form[name].errors})
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -86,6 +97,8 @@ def new():
         else:
             flash("Draft saved. Publish it when it is ready.", "success")
             return redirect(url_for("challenges.detail", challenge_id=challenge.id))
+    elif form.errors:
+        _rule_errors_too(form)
     return render_template("challenges/form.html", form=form, challenge=None), 422 if form.errors else 200
 
 
@@ -112,6 +125,8 @@ def edit(challenge_id: int):
         else:
             flash("Challenge saved.", "success")
             return redirect(url_for("challenges.detail", challenge_id=challenge_id))
+    elif form.errors:
+        _rule_errors_too(form)
     return render_template("challenges/form.html", form=form, challenge=challenge), 422 if form.errors else 200
 
 
