@@ -123,3 +123,21 @@ def test_phone_menu_collapses_and_works_by_keyboard(live_server, live_make, ui, 
     page.set_viewport_size({"width": 1280, "height": 800})
     assert not toggle.is_visible()
     assert nav.get_by_role("link", name="Matches").is_visible()
+
+
+def test_feedback_buttons_show_and_announce_their_pressed_state(live_server, live_make, ui, page):
+    _, innovator, _, _ = _market(live_make)
+    ui.log_in(page, innovator.email, PASSWORD)
+    page.goto(ui.url("/matches"))
+    card = page.locator(".match").first
+    pair = card.get_attribute("data-challenge"), card.get_attribute("data-solution")
+    relevant = card.get_by_role("button", name="Relevant", exact=True)
+    assert relevant.get_attribute("aria-pressed") == "false"
+    unpressed = relevant.evaluate("b => getComputedStyle(b).backgroundColor")
+    relevant.click()
+    page.wait_for_selector("text=Marked relevant")
+    card = page.locator(f".match[data-challenge='{pair[0]}'][data-solution='{pair[1]}']")
+    pressed = card.get_by_role("button", name="Relevant", exact=True)
+    assert pressed.get_attribute("aria-pressed") == "true"
+    assert pressed.evaluate("b => getComputedStyle(b).backgroundColor") != unpressed
+    assert card.get_by_role("button", name="Not relevant").get_attribute("aria-pressed") == "false"
