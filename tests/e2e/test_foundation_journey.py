@@ -68,4 +68,5 @@ def test_draft_is_not_found_by_visitors(live_server, ui, page, new_page, live_ma
 
     visitor = new_page()
     visitor.goto(ui.url("/challenges?q=leaks"))
-    assert visitor.get_by_text("No challenges match").is_visible()
+    assert visitor.get_by_text("No open challenges match").is_visible()
+    assert visitor.locator(".search-empty a").count() == 0  # no other status or spelling hints at the draft
