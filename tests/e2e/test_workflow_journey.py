@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from app.services.procurement import applications
 from app.services.recommendations import rebuild as matches
 from tests.factories import PASSWORD
@@ -120,9 +122,9 @@ def test_phone_menu_collapses_and_works_by_keyboard(live_server, live_make, ui, 
     assert page.evaluate("document.activeElement.textContent") == "Challenges"
     page.keyboard.press("Escape")
     assert toggle.get_attribute("aria-expanded") == "false"
-    page.set_viewport_size({"width": 1280, "height": 800})
-    assert not toggle.is_visible()
-    assert nav.get_by_role("link", name="Matches").is_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})  # the media-query listener runs asynchronously
+    expect(toggle).to_be_hidden()
+    expect(nav.get_by_role("link", name="Matches")).to_be_visible()
 
 
 def test_feedback_buttons_show_and_announce_their_pressed_state(live_server, live_make, ui, page):
