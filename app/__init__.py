@@ -48,11 +48,12 @@ def register_blueprints(app: Flask) -> None:
     from app.digests.admin_routes import bp as digest_admin_bp
     from app.digests.routes import bp as digests_bp
     from app.main.routes import bp as main_bp
+    from app.matches.hidden_routes import bp as hidden_matches_bp
     from app.matches.routes import bp as matches_bp
     from app.organisations.routes import bp as organisations_bp
     from app.solutions.routes import bp as solutions_bp
 
-    for blueprint in (main_bp, auth_bp, organisations_bp, challenges_bp, solutions_bp, matches_bp):
+    for blueprint in (main_bp, auth_bp, organisations_bp, challenges_bp, solutions_bp, matches_bp, hidden_matches_bp):
         app.register_blueprint(blueprint)
     for blueprint in (recovery_bp, admin_bp, reports_bp):  # security and moderation
         app.register_blueprint(blueprint)

@@ -1,6 +1,8 @@
 """Code lists (sectors, countries, currencies, organisation kinds...) shared by forms, services and templates."""
 from __future__ import annotations
 
+from babel import Locale
+
 SECTORS: dict[str, str] = {
     "energy": "Energy",
     "mobility": "Mobility & transport",
@@ -36,15 +38,12 @@ PRICING_MODELS: dict[str, str] = {
 CURRENCIES: tuple[str, ...] = ("EUR", "GBP", "USD", "NOK", "DKK", "SEK", "CHF", "PLN", "INR", "KRW")
 
 # ISO 3166-1 alpha-2 codes offered in forms; the list covers the countries our users come from.
+# ISO 3166-1 alpha-2 codes with their English names, from Babel's CLDR data (maintained upstream, not by
+# hand). CLDR also lists regions and reserved codes that are not countries: those are left out.
+_NOT_COUNTRIES = {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
 COUNTRIES: dict[str, str] = {
-    "AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "CH": "Switzerland", "CY": "Cyprus",
-    "CZ": "Czechia", "DE": "Germany", "DK": "Denmark", "EE": "Estonia", "ES": "Spain",
-    "FI": "Finland", "FR": "France", "GB": "United Kingdom", "GR": "Greece", "HR": "Croatia",
-    "HU": "Hungary", "IE": "Ireland", "IN": "India", "IS": "Iceland", "IT": "Italy",
-    "JP": "Japan", "KR": "South Korea", "LT": "Lithuania", "LU": "Luxembourg", "LV": "Latvia",
-    "MT": "Malta", "NL": "Netherlands", "NO": "Norway", "PL": "Poland", "PT": "Portugal",
-    "RO": "Romania", "SE": "Sweden", "SI": "Slovenia", "SK": "Slovakia", "US": "United States",
-    "CA": "Canada", "AU": "Australia", "SG": "Singapore", "IL": "Israel", "UA": "Ukraine",
+    code: name for code, name in sorted(Locale("en").territories.items())
+    if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
 }
 
 TRL_LABELS: dict[int, str] = {

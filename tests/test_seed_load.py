@@ -6,6 +6,7 @@ what that load recorded. Broken seed folders are cheap and get their own tests.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -95,6 +96,19 @@ def test_readme_demo_logins_work(seeded):
         assert email in readme
 
 
+def test_home_page_example_searches_find_open_challenges_on_the_seed(seeded, database_url):
+    """Every example the home page offers finds open challenges (the default status) on the demo data."""
+    app = make_test_app(database_url)
+    client = app.test_client()
+    home = client.get("/").get_data(as_text=True)
+    examples = re.findall(r'href="/challenges\?q=([^"]+)"', home)
+    assert len(examples) >= 3, home
+    for example in examples:
+        page = client.get(f"/challenges?q={example}").get_data(as_text=True)
+        assert 'class="card"' in page, example
+    app.extensions["db_engine"].dispose()
+
+
 def _one_error_line(result) -> str:
     assert result.exit_code != 0
     assert "Traceback" not in result.output
@@ -155,3 +169,4 @@ def test_seed_value_refused_by_services_exits_with_one_line(runner, tmp_path, db
 
     assert "seed data rejected" in _one_error_line(result)
     assert db.scalar(select(func.count()).select_from(Organisation)) == 0
+

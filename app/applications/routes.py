@@ -9,7 +9,7 @@ from app.extensions import service_settings
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.marketplace import challenges
 from app.services.procurement import applications, evaluation
-from app.services.procurement.challenge_panel_queries import challenge_panel
+from app.services.procurement.challenge_panel_queries import challenge_panel, received_applications
 from app.web.form_helpers import ActionForm, apply_errors
 from app.web.request_context import actor_id, get_session, viewer_org_id
 
@@ -58,7 +58,9 @@ def apply(challenge_id: int):
 @bp.route("/applications")
 @login_required
 def mine():
-    return render_template("applications/mine.html", items=applications.my_applications(get_session(), actor_id()))
+    received = received_applications(get_session(), actor_id()) if current_user.is_buyer else None
+    return render_template("applications/mine.html", items=applications.my_applications(get_session(), actor_id()),
+                           received=received)
 
 
 @bp.route("/applications/<int:application_id>")

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.challenges.forms import ChallengeForm
 from app.extensions import service_settings
 from app.services.errors import ValidationFailed
-from app.services.marketplace import challenges
+from app.services.marketplace import challenges, search_suggestions
 from app.services.marketplace import discovery_queries as discovery
 from app.services.marketplace.content_rules import clean_tags
+from app.services.marketplace.viewer_marks import marks_for
 from app.services.recommendations import due
 from app.services.recommendations import rebuild as matches
 from app.web.form_helpers import ActionForm, apply_errors
@@ -21,11 +22,26 @@ from app.web.request_context import actor_id, get_session, viewer_org_id
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
 
 
+@bp.app_context_processor
+def marks_helpers():
+    """``viewer_marks()``: the challenges the viewer saved or applied to, read once per request for every card."""
+    def viewer_marks():
+        if "viewer_marks" not in g:
+            user_id = current_user.user_id if current_user.is_authenticated else None
+            g.viewer_marks = marks_for(get_session(), user_id)
+        return g.viewer_marks
+    return {"viewer_marks": viewer_marks}
+
+
 @bp.route("")
 def index():
     query = challenge_query_from_args(request.args)
     page = discovery.search_challenges(get_session(), query)
-    return render_template("challenges/index.html", page=page, query=query)
+    elsewhere, spelling = [], None
+    if page.total == 0 and query.q:  # an empty page offers the same words elsewhere and a near spelling
+        elsewhere = search_suggestions.in_other_statuses(get_session(), query)
+        spelling = search_suggestions.near_spelling(get_session(), query)
+    return render_template("challenges/index.html", page=page, query=query, elsewhere=elsewhere, spelling=spelling)
 
 
 @bp.route("/<int:challenge_id>")
@@ -51,6 +67,17 @@ def _data(form: ChallengeForm) -> challenges.ChallengeData:
     )
 
 
+def _rule_errors_too(form: ChallengeForm) -> None:
+    """After the form's own checks failed, add the service's rules for the other fields, so every mistake
+    (a too-long statement, a past deadline, a budget upside down) is reported in one round trip."""
+    try:
+        problems = challenges.validate(_data(form))
+    except (TypeError, ValueError):  # a field too malformed to build the data: its own error says so
+        return
+    apply_errors(form, {name: message for name, message in problems.items()
+                        if name in form and not form[name].errors})
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -68,6 +95,8 @@ def new():
         else:
             flash("Draft saved. Publish it when it is ready.", "success")
             return redirect(url_for("challenges.detail", challenge_id=challenge.id))
+    elif form.errors:
+        _rule_errors_too(form)
     return render_template("challenges/form.html", form=form, challenge=None), 422 if form.errors else 200
 
 
@@ -89,6 +118,8 @@ def edit(challenge_id: int):
         else:
             flash("Challenge saved.", "success")
             return redirect(url_for("challenges.detail", challenge_id=challenge_id))
+    elif form.errors:
+        _rule_errors_too(form)
     return render_template("challenges/form.html", form=form, challenge=challenge), 422 if form.errors else 200
 
 
@@ -103,5 +134,8 @@ def change_status(challenge_id: int):
         except ValidationFailed as exc:
             flash(exc.message, "danger")
         else:
+            if new_status == "open":  # the next thing a buyer wants after publishing is who could solve it
+                flash("Challenge published. Here are the solutions that match it.", "success")
+                return redirect(url_for("matches.for_challenge", challenge_id=challenge_id))
             flash(f"Challenge is now {new_status}.", "success")
     return redirect(url_for("challenges.detail", challenge_id=challenge_id))

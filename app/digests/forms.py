@@ -1,8 +1,10 @@
 """Digest settings form: shape only; the rules (time zone exists, score range) live in the service."""
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 from flask_wtf import FlaskForm
-from wtforms import FloatField, SelectField, SelectMultipleField, StringField
+from wtforms import FloatField, SelectField, SelectMultipleField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -14,7 +16,9 @@ class DigestSettingsForm(FlaskForm):
     frequency = SelectField("How often", choices=[("weekly", "Weekly"), ("daily", "Daily"), ("off", "Never (off)")])
     weekday = SelectField("Day (weekly digests)", coerce=int, choices=list(enumerate(WEEKDAYS)))
     hour = SelectField("Hour", coerce=int, choices=[(h, f"{h:02d}:00") for h in range(24)])
-    time_zone = StringField("Time zone", validators=[Length(max=64)])
+    # The IANA list as a picker; validate_choice is off because the service is where the rule lives.
+    time_zone = SelectField("Time zone", choices=sorted(available_timezones()), validate_choice=False,
+                            validators=[Length(max=64)])
     min_score = FloatField("Minimum match score (0 to 1)", validators=[Optional()])
     sectors = SelectMultipleField("Only these sectors (none ticked: all)", choices=list(SECTORS.items()),
                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())

@@ -79,6 +79,13 @@ def unsubscribe_post(token: str):
     return render_template("digests/unsubscribe_done.html", email=user.email)
 
 
+@bp.route("/saved")
+@login_required
+def saved():
+    items = saved_challenges.saved_of(get_session(), actor_id())
+    return render_template("digests/saved.html", items=items)
+
+
 @bp.route("/challenges/<int:challenge_id>/save", methods=["POST"])
 @login_required
 def save_challenge(challenge_id: int):

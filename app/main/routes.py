@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from app.services.marketplace import dashboard_queries as dashboard_service
 from app.services.marketplace import discovery_queries as discovery
+from app.services.marketplace import first_run
 from app.services.recommendations import match_queries as match_lists
 from app.web.form_helpers import ActionForm
 from app.web.request_context import actor_id, get_session
@@ -33,4 +34,4 @@ def dashboard():
         also = match_lists.also_fits(get_session(), actor_id(), top_matches.items, filters)
     return render_template("main/dashboard.html", overview=overview, top_matches=top_matches,
                            verdicts=verdicts, action_form=ActionForm(), buyer_view=current_user.is_buyer,
-                           subject=None, also=also)
+                           subject=None, also=also, steps=first_run.checklist(get_session(), actor_id()))

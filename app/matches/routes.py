@@ -1,7 +1,7 @@
 """Match routes: thin wrappers over the recommendation services (match queries, rebuild)."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, render_template, request
+from flask import Blueprint, flash, render_template, request, session
 from flask_login import current_user, login_required
 
 from app.code_lists import SECTORS
@@ -74,7 +74,11 @@ def feedback():
         match_lists.record_feedback(get_session(), actor_id(), _int("challenge_id"), _int("solution_id"),
                                     request.form.get("verdict", ""))
         labels = {"relevant": "Marked relevant", "not_relevant": "Marked not relevant", "hidden": "Hidden"}
-        flash(f"{labels[request.form['verdict']]}. Your rankings now take it into account.", "success")
+        if request.form["verdict"] == "hidden":  # the flash offers Undo for exactly this pair
+            session["last_hidden"] = [_int("challenge_id"), _int("solution_id")]
+            flash("Match hidden: it will not appear in your lists or digests.", "undo-hide")
+        else:
+            flash(f"{labels[request.form['verdict']]}. Your rankings now take it into account.", "success")
     return safe_next(request.form.get("next"), "matches.overview")
 
 

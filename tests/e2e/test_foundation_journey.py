@@ -26,10 +26,13 @@ def _post_challenge(page, ui) -> str:
     page.click("button:has-text('Save draft')")
     page.wait_for_selector("text=Draft saved")
     assert page.locator(".status").inner_text() == "draft"
+    challenge_url = page.url
     page.click("button:has-text('Publish')")
-    page.wait_for_selector("text=Challenge is now open")
+    page.wait_for_selector("text=Challenge published")  # publishing leads straight to the matching solutions
+    assert page.url.endswith("/matches")
+    page.goto(challenge_url)
     assert page.locator(".status").inner_text() == "open"
-    return page.url
+    return challenge_url
 
 
 def test_buyer_publishes_and_anonymous_visitor_finds_it(live_server, ui, page, new_page):
@@ -65,4 +68,5 @@ def test_draft_is_not_found_by_visitors(live_server, ui, page, new_page, live_ma
 
     visitor = new_page()
     visitor.goto(ui.url("/challenges?q=leaks"))
-    assert visitor.get_by_text("No challenges match").is_visible()
+    assert visitor.get_by_text("No open challenges match").is_visible()
+    assert visitor.locator(".search-empty a").count() == 0  # no other status or spelling hints at the draft

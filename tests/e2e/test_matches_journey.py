@@ -39,7 +39,7 @@ def test_innovator_sees_reasons_hides_a_match_and_it_stays_hidden(live_server, l
     hidden_title = first.locator("h3 a").inner_text()
     hidden_pair = (first.get_attribute("data-challenge"), first.get_attribute("data-solution"))
     first.locator("button:has-text('Hide')").click()
-    page.wait_for_selector("text=Hidden.")
+    page.wait_for_selector("text=Match hidden")
 
     def pairs_shown() -> set[tuple[str, str]]:
         return {(card.get_attribute("data-challenge"), card.get_attribute("data-solution"))

@@ -65,6 +65,10 @@ MATRIX: dict[tuple[str, str], dict[str, set[int]]] = {
     ("api_pages.create_token", "POST"): SIGNED_IN_POST,
     ("api_pages.revoke_token", "POST"): E(TO_LOGIN, DENIED, DENIED, DENIED, DENIED),
     ("matches.overview", "GET"): E(TO_LOGIN, 200, 200, 200, {200, 403}),
+    ("hidden_matches.hidden", "GET"): E(TO_LOGIN, 200, 200, 200, {200, 403}),
+    # restores only a pair the actor's own organisation hid; anything else changes nothing
+    ("hidden_matches.restore", "POST"): E(TO_LOGIN, {302, 400}, {302, 400}, {302, 400}, {302, 400, 403}),
+    ("digests.saved", "GET"): SIGNED_IN,
     ("matches.feedback", "POST"): E(TO_LOGIN, {400, 403, 404, 422}, {400, 403, 404, 422}, {400, 403, 404, 422},
                                     {400, 403, 404, 422}),
     ("applications.mine", "GET"): E(TO_LOGIN, 200, {200, 403}, {200, 403}, {200, 403}),

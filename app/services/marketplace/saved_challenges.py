@@ -37,3 +37,11 @@ def unsave_challenge(session: Session, actor_id: int, challenge_id: int) -> None
 def is_saved(session: Session, user_id: int, challenge_id: int) -> bool:
     return session.scalar(select(SavedChallenge.id).where(SavedChallenge.user_id == user_id,
                                                           SavedChallenge.challenge_id == challenge_id)) is not None
+
+
+def saved_of(session: Session, user_id: int) -> list[Challenge]:
+    """The challenges the user saved that are still public, soonest deadline first."""
+    statement = (select(Challenge).join(SavedChallenge, SavedChallenge.challenge_id == Challenge.id)
+                 .where(SavedChallenge.user_id == user_id, Challenge.status != "draft", Challenge.hidden_at.is_(None))
+                 .order_by(Challenge.deadline, Challenge.id))
+    return list(session.scalars(statement))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Application, Challenge, EvaluationCriterion, Pilot, User
+from app.models import Application, Challenge, EvaluationCriterion, Match, MatchFeedback, Pilot, Solution, User
 from app.services.procurement.applications import accepting_applications, criteria_of
 from app.services.transparency.pilot_register_queries import pilots_of_challenge
 
@@ -20,6 +20,7 @@ class ChallengePanel:
     own_applications: list[Application] = field(default_factory=list)
     application_count: int = 0
     pilots: list[Pilot] = field(default_factory=list)
+    match_count: int = 0
 
 
 def challenge_panel(session: Session, challenge: Challenge, viewer_id: int | None) -> ChallengePanel:
@@ -36,4 +37,28 @@ def challenge_panel(session: Session, challenge: Challenge, viewer_id: int | Non
     panel.application_count = session.scalar(select(func.count()).select_from(Application).where(
         Application.challenge_id == challenge.id, Application.status != "withdrawn")) or 0
     panel.pilots = pilots_of_challenge(session, challenge.id, org_id)
+    if panel.is_owner and challenge.status == "open":  # the matches page lists open challenges only
+        panel.match_count = matching_solution_count(session, challenge.id, challenge.organisation_id)
     return panel
+
+
+def matching_solution_count(session: Session, challenge_id: int, org_id: int) -> int:
+    """How many published solutions the challenge's matches page lists (pairs the buyer hid left out)."""
+    hidden = select(MatchFeedback.id).where(
+        MatchFeedback.organisation_id == org_id, MatchFeedback.verdict == "hidden",
+        MatchFeedback.challenge_id == Match.challenge_id, MatchFeedback.solution_id == Match.solution_id)
+    statement = (select(func.count()).select_from(Match).join(Match.solution)
+                 .where(Match.challenge_id == challenge_id, Solution.status == "published",
+                        Solution.hidden_at.is_(None), Solution.organisation_id != org_id, ~hidden.exists()))
+    return session.scalar(statement) or 0
+
+
+def received_applications(session: Session, actor_id: int) -> list[Application]:
+    """Applications to the actor's organisation's challenges (a buyer's Applications page), newest first."""
+    viewer = session.get(User, actor_id)
+    if viewer is None or viewer.organisation_id is None:
+        return []
+    statement = (select(Application).join(Application.challenge)
+                 .where(Challenge.organisation_id == viewer.organisation_id, Application.status != "withdrawn")
+                 .order_by(Application.created_at.desc(), Application.id.desc()))
+    return list(session.scalars(statement))

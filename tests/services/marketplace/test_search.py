@@ -261,3 +261,41 @@ def test_closed_challenges_listed_only_when_asked(client, db, make):
     assert "Finished ferry tender" in client.get("/challenges?status=closed").get_data(as_text=True)
     assert "Finished ferry tender" in client.get("/challenges?status=any&q=ferry").get_data(as_text=True)
     assert db.get(Challenge, challenge.id).status == "closed"
+
+
+@pytest.mark.parametrize("q", ["heatwave", "heat wave", "heat-wave", "Heatwaves", "heat waves"])
+def test_compound_hyphen_and_plural_spellings_find_each_other(db, make, q):
+    buyer = make.buyer()
+    written = {"hyphen": "Heat-wave alerts for older residents", "space": "Early warning of a heat wave",
+               "compound": "Heatwave cooling centres"}
+    ids = {key: make.challenge(buyer, title=title, tags=["climate"], sector="safety").id
+           for key, title in written.items()}
+    make.challenge(buyer, title="Warm water for public baths", tags=["heat pumps"])  # shares a word only
+
+    found = {item.id for item in search_challenges(db, ChallengeQuery(q=q, status="any")).items}
+
+    assert found == set(ids.values()), q
+
+
+def test_variants_split_compounds_and_join_neighbours():
+    readings = text_search.variants(["heat", "wave"])
+    phrases = {phrase for reading in readings for group in reading for phrase in group}
+    assert ("heatwave",) in phrases and ("heat", "wave") in phrases
+    assert len(text_search.variants(["a"] * 16)) == 1  # no joins for long queries: the expression stays small
+
+
+def test_an_empty_search_offers_other_statuses_and_a_near_spelling(db, make):
+    from app.services.marketplace import search_suggestions
+    from app.services.marketplace.challenges import change_status
+
+    buyer = make.buyer()
+    closed = make.challenge(buyer, title="Detect water leaks early", tags=["leak detection"], sector="water")
+    change_status(db, buyer.id, closed.id, "closed")
+    make.challenge(buyer, title="Quieter night buses")
+
+    query = ChallengeQuery(q="water leaks", status="open")
+    assert search_challenges(db, query).total == 0
+    assert search_suggestions.in_other_statuses(db, query) == [("closed", 1)]
+    assert search_suggestions.near_spelling(db, query) is None  # the words exist: nothing to correct
+    assert search_suggestions.near_spelling(db, ChallengeQuery(q="watr leeks")) == "water leaks"
+    assert search_suggestions.near_spelling(db, ChallengeQuery(q="zzqx")) is None
