@@ -8,12 +8,14 @@ from app.models.moderation import AdminAuditEntry, Report
 from app.models.organisation import Invitation, Organisation, User
 from app.models.outbox import OutboxMessage
 from app.models.pilot import KpiMeasurement, Pilot, PilotKpi, PilotMilestone, PilotSpend
+from app.models.pipeline import PipelineItem
 from app.models.solution import Solution, SolutionSector
 
 __all__ = [
     "AdminAuditEntry", "ApiToken", "Application", "Challenge", "ConflictDeclaration", "DigestItem",
     "DigestPreference", "DigestRun", "EvaluationCriterion", "Invitation", "KpiMeasurement", "Match",
     "MatchFeedback", "MatchModelRecord", "MatchRefresh", "Organisation", "OutboxMessage", "Pilot", "PilotKpi",
-    "PilotMilestone", "PilotSpend", "Report", "SavedChallenge", "Score", "ScoreChange", "Solution", "SolutionSector",
+    "PilotMilestone", "PilotSpend", "PipelineItem", "Report", "SavedChallenge", "Score", "ScoreChange", "Solution",
+    "SolutionSector",
     "User",
 ]
