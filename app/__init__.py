@@ -72,9 +72,11 @@ def register_blueprints(app: Flask) -> None:
 
 def register_phased_procurement(app: Flask) -> None:
     """Issue 13: the published pipeline, market consultation and phases with down-selection."""
+    from app.consultation.routes import bp as consultation_bp
     from app.pipeline.routes import bp as pipeline_bp
 
     app.register_blueprint(pipeline_bp)
+    app.register_blueprint(consultation_bp)
 
 
 def register_service_settings(app: Flask) -> None:

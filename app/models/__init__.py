@@ -2,6 +2,7 @@
 from app.models.api_token import ApiToken
 from app.models.application import Application, ConflictDeclaration, EvaluationCriterion, Score, ScoreChange
 from app.models.challenge import Challenge
+from app.models.consultation import Consultation, ConsultationResponse
 from app.models.digest import DigestItem, DigestPreference, DigestRun, SavedChallenge
 from app.models.matching import Match, MatchFeedback, MatchModelRecord, MatchRefresh
 from app.models.moderation import AdminAuditEntry, Report
@@ -12,7 +13,8 @@ from app.models.pipeline import PipelineItem
 from app.models.solution import Solution, SolutionSector
 
 __all__ = [
-    "AdminAuditEntry", "ApiToken", "Application", "Challenge", "ConflictDeclaration", "DigestItem",
+    "AdminAuditEntry", "ApiToken", "Application", "Challenge", "ConflictDeclaration", "Consultation",
+    "ConsultationResponse", "DigestItem",
     "DigestPreference", "DigestRun", "EvaluationCriterion", "Invitation", "KpiMeasurement", "Match",
     "MatchFeedback", "MatchModelRecord", "MatchRefresh", "Organisation", "OutboxMessage", "Pilot", "PilotKpi",
     "PilotMilestone", "PilotSpend", "PipelineItem", "Report", "SavedChallenge", "Score", "ScoreChange", "Solution",

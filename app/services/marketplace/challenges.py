@@ -15,7 +15,7 @@ from app.services.recommendations import due
 from app.services.settings import ServiceSettings
 
 # Statuses anyone may see; drafts stay inside the organisation.
-PUBLIC_STATUSES: tuple[str, ...] = ("open", "evaluation", "awarded", "closed")
+PUBLIC_STATUSES: tuple[str, ...] = ("open", "evaluation", "awarded", "closed", "consultation")
 # draft -> open -> evaluation -> awarded | closed | cancelled; awarded, closed and cancelled are final.
 TRANSITIONS: dict[str, set[str]] = {
     "draft": {"open", "cancelled"},
@@ -24,8 +24,11 @@ TRANSITIONS: dict[str, set[str]] = {
     "awarded": set(),
     "closed": set(),
     "cancelled": set(),
+    # Market consultation (issue 13): entered and left through app.services.procurement.consultation, which
+    # tells the respondents when the challenge opens; only cancelling goes through change_status.
+    "consultation": {"cancelled"},
 }
-EDITABLE_STATUSES: tuple[str, ...] = ("draft", "open")
+EDITABLE_STATUSES: tuple[str, ...] = ("draft", "open", "consultation")
 
 
 def publicly_listed():
