@@ -8,15 +8,17 @@ from app.models.matching import Match, MatchFeedback, MatchModelRecord, MatchRef
 from app.models.moderation import AdminAuditEntry, Report
 from app.models.organisation import Invitation, Organisation, User
 from app.models.outbox import OutboxMessage
+from app.models.phase import ChallengePhase, PhaseApplication, PhaseSelection
 from app.models.pilot import KpiMeasurement, Pilot, PilotKpi, PilotMilestone, PilotSpend
 from app.models.pipeline import PipelineItem
 from app.models.solution import Solution, SolutionSector
 
 __all__ = [
-    "AdminAuditEntry", "ApiToken", "Application", "Challenge", "ConflictDeclaration", "Consultation",
+    "AdminAuditEntry", "ApiToken", "Application", "Challenge", "ChallengePhase", "ConflictDeclaration", "Consultation",
     "ConsultationResponse", "DigestItem",
     "DigestPreference", "DigestRun", "EvaluationCriterion", "Invitation", "KpiMeasurement", "Match",
-    "MatchFeedback", "MatchModelRecord", "MatchRefresh", "Organisation", "OutboxMessage", "Pilot", "PilotKpi",
+    "MatchFeedback", "MatchModelRecord", "MatchRefresh", "Organisation", "OutboxMessage", "PhaseApplication",
+    "PhaseSelection", "Pilot", "PilotKpi",
     "PilotMilestone", "PilotSpend", "PipelineItem", "Report", "SavedChallenge", "Score", "ScoreChange", "Solution",
     "SolutionSector",
     "User",
