@@ -70,9 +70,19 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (applications_bp, pilots_bp, open_data_bp):  # match to purchase, transparency
         app.register_blueprint(blueprint)
+    register_phased_procurement(app)
     from app.api import register_api
 
     register_api(app)  # the JSON API at /api/v1 and its pages
+
+
+def register_phased_procurement(app: Flask) -> None:
+    """Issue 13: the published pipeline, market consultation and phases with down-selection."""
+    from app.consultation.routes import bp as consultation_bp
+    from app.pipeline.routes import bp as pipeline_bp
+
+    app.register_blueprint(pipeline_bp)
+    app.register_blueprint(consultation_bp)
 
 
 def register_service_settings(app: Flask) -> None:

@@ -2,19 +2,23 @@
 from app.models.api_token import ApiToken
 from app.models.application import Application, ConflictDeclaration, EvaluationCriterion, Score, ScoreChange
 from app.models.challenge import Challenge
+from app.models.consultation import Consultation, ConsultationResponse
 from app.models.digest import DigestItem, DigestPreference, DigestRun, SavedChallenge
 from app.models.job_lock import JobLock
 from app.models.matching import Match, MatchFeedback, MatchModelRecord, MatchRefresh
 from app.models.moderation import AdminAuditEntry, Report
 from app.models.organisation import Invitation, Organisation, User
 from app.models.outbox import OutboxMessage
+from app.models.phase import ChallengePhase, PhaseApplication, PhaseSelection
 from app.models.pilot import KpiMeasurement, Pilot, PilotKpi, PilotMilestone, PilotSpend
+from app.models.pipeline import PipelineItem
 from app.models.solution import Solution, SolutionSector
 
 __all__ = [
-    "AdminAuditEntry", "ApiToken", "Application", "Challenge", "ConflictDeclaration", "DigestItem",
-    "DigestPreference", "DigestRun", "EvaluationCriterion", "Invitation", "JobLock", "KpiMeasurement", "Match",
-    "MatchFeedback", "MatchModelRecord", "MatchRefresh", "Organisation", "OutboxMessage", "Pilot", "PilotKpi",
-    "PilotMilestone", "PilotSpend", "Report", "SavedChallenge", "Score", "ScoreChange", "Solution", "SolutionSector",
+    "AdminAuditEntry", "ApiToken", "Application", "Challenge", "ChallengePhase", "ConflictDeclaration", "Consultation",
+    "ConsultationResponse", "DigestItem", "DigestPreference", "DigestRun", "EvaluationCriterion", "Invitation",
+    "JobLock", "KpiMeasurement", "Match", "MatchFeedback", "MatchModelRecord", "MatchRefresh", "Organisation",
+    "OutboxMessage", "PhaseApplication", "PhaseSelection", "Pilot", "PilotKpi", "PilotMilestone", "PilotSpend",
+    "PipelineItem", "Report", "SavedChallenge", "Score", "ScoreChange", "Solution", "SolutionSector",
     "User",
 ]

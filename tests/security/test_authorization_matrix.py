@@ -130,6 +130,16 @@ MATRIX: dict[tuple[str, str], dict[str, set[int]]] = {
     ("api.get_me", "GET"): API_TOKEN_ONLY, ("api.list_api_tokens", "GET"): API_TOKEN_ONLY,
     ("api.revoke_api_token", "DELETE"): API_TOKEN_ONLY,
 }
+# Issue 13: the published pipeline (ids are nobody's) and the market consultation of the owner's draft.
+MATRIX.update({
+    ("pipeline.index", "GET"): PUBLIC, ("api.list_pipeline", "GET"): API_PUBLIC,
+    ("pipeline.new", "GET"): SIGNED_IN, ("pipeline.new", "POST"): E(TO_LOGIN, 422, 422, 422, 422),
+    ("pipeline.make_draft", "POST"): NOBODY_ELSES, ("pipeline.withdraw", "POST"): NOBODY_ELSES,
+    ("consultation.page", "GET"): E(404, 404, 404, 200, 404),
+    ("consultation.start", "POST"): OWNER_POST, ("consultation.report", "POST"): OWNER_POST,
+    ("consultation.open_challenge", "POST"): OWNER_POST,
+    ("consultation.respond", "POST"): E(TO_LOGIN, DENIED, DENIED, 403, DENIED),  # owners do not answer themselves
+})
 # Plausible form values, so a request reaches the ownership check instead of stopping at form validation.
 FORM = {"status": "open", "reason": "authorisation matrix", "decision": "shortlisted", "no_conflict": "yes",
         "outcome": "resolved"}

@@ -66,7 +66,7 @@ def test_a_failing_refresh_after_the_response_is_logged_and_stays_due(client, au
     monkeypatch.setattr(refresh, "rank_solutions_for_challenge", lambda *a, **k: 1 / 0)
     auth.login("b@city.example")
     response = client.post(f"/challenges/{draft.id}/status", data={"status": "open"}, follow_redirects=True)
-    assert response.status_code == 200 and "Challenge is now open" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "Challenge published." in response.get_data(as_text=True)
     assert "ZeroDivisionError" in caplog.text
     db.expire_all()
     [row] = db.scalars(select(MatchRefresh)).all()

@@ -16,7 +16,7 @@ from app.services.settings import ServiceSettings
 from app.services.transitions import claim_status
 
 # Statuses anyone may see; drafts stay inside the organisation.
-PUBLIC_STATUSES: tuple[str, ...] = ("open", "evaluation", "awarded", "closed")
+PUBLIC_STATUSES: tuple[str, ...] = ("open", "evaluation", "awarded", "closed", "consultation")
 # draft -> open -> evaluation -> awarded | closed | cancelled; awarded, closed and cancelled are final.
 TRANSITIONS: dict[str, set[str]] = {
     "draft": {"open", "cancelled"},
@@ -25,8 +25,11 @@ TRANSITIONS: dict[str, set[str]] = {
     "awarded": set(),
     "closed": set(),
     "cancelled": set(),
+    # Market consultation (issue 13): entered and left through app.services.procurement.consultation, which
+    # tells the respondents when the challenge opens; only cancelling goes through change_status.
+    "consultation": {"cancelled"},
 }
-EDITABLE_STATUSES: tuple[str, ...] = ("draft", "open")
+EDITABLE_STATUSES: tuple[str, ...] = ("draft", "open", "consultation")
 
 
 def publicly_listed():

@@ -17,7 +17,7 @@ from app.services.procurement.pilot_records import OUTCOMES
 BID_EXTENSION = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 TENDER_STATUS = {"open": "active", "evaluation": "active", "awarded": "complete", "closed": "unsuccessful",
-                 "cancelled": "cancelled"}
+                 "cancelled": "cancelled", "consultation": "planning"}
 CONTRACT_STATUS = {"planned": "pending", "running": "active", "completed": "terminated", "evaluated": "terminated",
                    "cancelled": "cancelled"}
 BID_STATUS = {"submitted": "pending", "shortlisted": "valid", "rejected": "valid", "awarded": "valid"}

@@ -290,7 +290,7 @@ def test_an_empty_search_offers_other_statuses_and_a_near_spelling(db, make):
 
     buyer = make.buyer()
     closed = make.challenge(buyer, title="Detect water leaks early", tags=["leak detection"], sector="water")
-    change_status(db, buyer.id, closed.id, "closed")
+    change_status(db, buyer.id, closed.id, "closed", settings=make.settings)
     make.challenge(buyer, title="Quieter night buses")
 
     query = ChallengeQuery(q="water leaks", status="open")

@@ -1,0 +1,1 @@
+"""Market consultation (Phase 0) blueprint."""

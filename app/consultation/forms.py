@@ -1,0 +1,25 @@
+"""Consultation forms: start (questions, deadline), respond, publish the report."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.services.procurement.consultation import MAX_REPORT, MAX_SUMMARY
+
+
+class StartConsultationForm(FlaskForm):
+    questions = TextAreaField("Questions to the market (one per line)", validators=[DataRequired()])
+    deadline = DateField("Responses until", validators=[DataRequired(message="Give a date (YYYY-MM-DD).")])
+
+
+class ResponseForm(FlaskForm):
+    """The answers come as repeated ``answer`` fields, one per question, in order."""
+
+    summary = StringField("One public line about your organisation (if listed)",
+                          validators=[Optional(), Length(max=MAX_SUMMARY)])
+    list_publicly = BooleanField("List my organisation publicly as a respondent (answers stay private)")
+
+
+class ReportForm(FlaskForm):
+    report = TextAreaField("Market engagement report", validators=[DataRequired(), Length(max=MAX_REPORT)])

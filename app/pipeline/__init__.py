@@ -1,0 +1,1 @@
+"""The published pipeline (early demand map) blueprint."""
