@@ -35,7 +35,8 @@ class Party:
 
 def buyers_of(session: Session, challenge: Challenge) -> list[Organisation]:
     """Every buying organisation of a challenge (lead, then accepted co-owners): what the public sees."""
-    return [session.get(Organisation, org_id) for org_id in access.buyer_org_ids(session, challenge)]
+    session.refresh(challenge, ["parties"])  # a party may have changed in this session since it was loaded
+    return challenge.buyers
 
 
 def parties_of(session: Session, challenge: Challenge, *, include_inactive: bool = False) -> list[Party]:
