@@ -69,7 +69,7 @@ def invite(session: Session, actor_id: int, challenge_id: int, organisation_id: 
     if role not in PARTY_ROLES:
         raise ValidationFailed({"role": "Choose co-owner or observer."})
     if challenge.status not in OPEN_TO_INVITES:
-        raise Conflict(f"A {challenge.status} challenge takes no new buyers or observers.")
+        raise Conflict(f"This challenge is {challenge.status}: it takes no new buyers or observers.")
     organisation = session.get(Organisation, organisation_id)
     if organisation is None or organisation.side != "buyer":
         raise ValidationFailed({"organisation_id": "Choose a buying organisation from the list."})

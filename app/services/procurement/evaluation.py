@@ -211,7 +211,7 @@ def _row(session: Session, application: Application, criteria: list[EvaluationCr
 
 
 def my_scores(session: Session, actor_id: int, application_id: int) -> dict[int, Score]:
-    _buyer_application(session, actor_id, application_id, access.READ)
+    _buyer_application(session, actor_id, application_id)  # the evaluator's own scores: observers have none
     statement = select(Score).where(Score.application_id == application_id, Score.evaluator_id == actor_id)
     return {score.criterion_id: score for score in session.scalars(statement)}
 
