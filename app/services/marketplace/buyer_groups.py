@@ -63,8 +63,9 @@ def invitable_organisations(session: Session, challenge: Challenge) -> list[Orga
 
 
 def invite(session: Session, actor_id: int, challenge_id: int, organisation_id: int, role: str, *,
-           settings: ServiceSettings) -> ChallengeParty:
-    """Invite a buying organisation as co-owner or observer; each of its members gets the link by e-mail."""
+           settings: ServiceSettings, notify: bool = True) -> ChallengeParty:
+    """Invite a buying organisation as co-owner or observer; each of its members gets the link by e-mail
+    (``notify=False``: no e-mail, for the demo data, which accepts with ``invitation_token`` at once)."""
     challenge = access.authorise(session, actor_id, challenge_id, access.LEAD)
     if role not in PARTY_ROLES:
         raise ValidationFailed({"role": "Choose co-owner or observer."})
@@ -86,7 +87,8 @@ def invite(session: Session, actor_id: int, challenge_id: int, organisation_id: 
     party.invited_at, party.accepted_at, party.accepted_by_id, party.removed_at = utcnow(), None, None, None
     session.add(party)
     session.flush()
-    _send_invitation(session, party, session.get(User, actor_id), settings)
+    if notify:
+        _send_invitation(session, party, session.get(User, actor_id), settings)
     session.commit()
     return party
 
@@ -96,8 +98,9 @@ def _party(session: Session, challenge_id: int, organisation_id: int) -> Challen
         ChallengeParty.challenge_id == challenge_id, ChallengeParty.organisation_id == organisation_id))
 
 
-def _token(party: ChallengeParty, secret: str) -> str:
-    return make_token(secret, INVITATION_PURPOSE, [party.id, _stamp(party)])
+def invitation_token(party: ChallengeParty, settings: ServiceSettings) -> str:
+    """The signed token of the party's current invitation (the link e-mailed to its members)."""
+    return make_token(settings.secret, INVITATION_PURPOSE, [party.id, _stamp(party)])
 
 
 def _stamp(party: ChallengeParty) -> int:
@@ -106,7 +109,7 @@ def _stamp(party: ChallengeParty) -> int:
 
 
 def _send_invitation(session: Session, party: ChallengeParty, inviter: User, settings: ServiceSettings) -> None:
-    link = settings.links.url("buyer_groups.accept", token=_token(party, settings.secret))
+    link = settings.links.url("buyer_groups.accept", token=invitation_token(party, settings))
     days = max(1, settings.invitation_max_age_s // 86400)
     subject = f"{party.challenge.organisation.name} invites {party.organisation.name} to a joint challenge"
     for member in party.organisation.members:
