@@ -65,12 +65,14 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (digests_bp, digest_admin_bp):  # digest settings, unsubscribe, outbox admin
         app.register_blueprint(blueprint)
     from app.applications.routes import bp as applications_bp
+    from app.buyer_groups.routes import bp as buyer_groups_bp
     from app.open_data.routes import bp as open_data_bp
     from app.pilots.routes import bp as pilots_bp
 
     for blueprint in (applications_bp, pilots_bp, open_data_bp):  # match to purchase, transparency
         app.register_blueprint(blueprint)
     register_phased_procurement(app)
+    app.register_blueprint(buyer_groups_bp)  # joint challenges: co-owners and observers
     from app.api import register_api
 
     register_api(app)  # the JSON API at /api/v1 and its pages

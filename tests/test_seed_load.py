@@ -14,13 +14,14 @@ from sqlalchemy import func, select
 
 from app.config import ROOT
 from app.db import new_session
-from app.models import Challenge, Organisation, Solution, User
+from app.models import Challenge, ChallengeParty, Organisation, Solution, User
 from app.services.accounts import users as accounts
 from app.services.seeding.demo_data import DEMO_PASSWORD
 from tests.conftest import _empty_tables, make_test_app
 
 DEMO_LOGINS = ("aino.virtanen@helsinki.example", "aditi.kulkarni@pune.example",
-               "tiago.almeida@leaksense.example", "daan.jansen@depotwise.example")
+               "tiago.almeida@leaksense.example", "daan.jansen@depotwise.example",
+               "sanne.de.vries@amsterdam.example", "pieter.van.acker@ghent.example")  # co-owner, observer
 
 
 def _counts(app) -> dict[str, int]:
@@ -36,6 +37,11 @@ def _counts(app) -> dict[str, int]:
                 "challenge countries": session.scalar(select(func.count(func.distinct(Challenge.country)))),
                 "solutions": session.scalar(select(func.count()).select_from(Solution)),
                 "published solutions": session.scalar(select(func.count()).where(Solution.status == "published")),
+                "joint challenges": session.scalar(select(func.count(func.distinct(ChallengeParty.challenge_id)))
+                                                   .where(ChallengeParty.role == "co_owner",
+                                                          ChallengeParty.status == "accepted")),
+                "observers": session.scalar(select(func.count()).where(ChallengeParty.role == "observer",
+                                                                        ChallengeParty.status == "accepted")),
                 "members without e-mail": session.scalar(
                     select(func.count()).select_from(Organisation).where(~Organisation.members.any())),
             }
@@ -79,6 +85,8 @@ def test_seed_load_meets_the_minimums(seeded):
     assert counts["innovators"] >= 60
     assert counts["members without e-mail"] == 0
     assert counts["users"] >= counts["buyers"] + counts["innovators"]
+    assert counts["joint challenges"] >= 3
+    assert counts["observers"] >= 1
 
 
 def test_second_seed_load_creates_nothing(seeded):

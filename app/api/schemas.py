@@ -61,7 +61,10 @@ CHALLENGE = obj({
     "currency": {"type": "string"}, "location": {"type": "string"}, "country": {"type": "string"},
     "deadline": TIMESTAMP, "status": {"type": "string", "enum": CHALLENGE_STATUSES},
     "published_at": nullable(TIMESTAMP), "closed_at": nullable(TIMESTAMP),
-    "created_at": TIMESTAMP, "updated_at": TIMESTAMP, "organisation": ORGANISATION_REF, "links": LINKS,
+    "created_at": TIMESTAMP, "updated_at": TIMESTAMP, "organisation": ORGANISATION_REF,
+    "buyers": {"type": "array", "items": ORGANISATION_REF,
+               "description": "Every buyer of a joint challenge, the lead (= organisation) first."},
+    "links": LINKS,
 }, title="Challenge")
 
 SOLUTION = obj({
@@ -172,6 +175,7 @@ CHALLENGE_SEARCH = {
     "status": param({"type": "string", "enum": ["any", *[s for s in challenges.PUBLIC_STATUSES]],
                      "default": "open"}, "Public status to list (default open)."),
     "deadline_ahead": param({"type": "boolean"}, "Only challenges whose deadline has not passed."),
+    "buyer": param(text(200), "Part of a buyer's name: challenges it leads or co-owns."),
     **PAGING,
 }
 SOLUTION_SEARCH = {**_SEARCH, **PAGING}

@@ -34,6 +34,7 @@ def challenge(item: Challenge) -> dict:
         "deadline": timestamp(item.deadline), "status": item.status, "published_at": timestamp(item.published_at),
         "closed_at": timestamp(item.closed_at), "created_at": timestamp(item.created_at),
         "updated_at": timestamp(item.updated_at), "organisation": organisation_ref(item.organisation),
+        "buyers": [organisation_ref(org) for org in item.buyers],  # joint challenges: lead first, then co-owners
         "links": _links("challenges", item.id),
     }
 

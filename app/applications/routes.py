@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from app.applications.forms import ApplicationForm, CriteriaForm, DecisionForm, score_form
 from app.extensions import service_settings
 from app.services.errors import ServiceError, ValidationFailed
+from app.services.marketplace import challenge_access as access
 from app.services.marketplace import challenges
 from app.services.procurement import applications, evaluation
 from app.services.procurement.challenge_panel_queries import challenge_panel, received_applications
@@ -73,13 +74,15 @@ def _detail_page(application_id: int, decision_form: DecisionForm):
     """The application page; a decision form that failed comes back with its errors and text."""
     db = get_session()
     application = applications.view_application(db, actor_id(), application_id)
-    is_buyer = current_user.organisation_id == application.challenge.organisation_id
+    role = access.role_of(db, application.challenge, current_user.organisation_id)
+    is_buyer = role in ("lead", "co_owner")
     has_errors = bool(decision_form.errors or decision_form.form_errors)
     return render_template("applications/detail.html", application=application, is_buyer=is_buyer,
-                           can_withdraw=not is_buyer and application.status in ("submitted", "shortlisted")
+                           is_observer=role == "observer",
+                           can_withdraw=role is None and application.status in ("submitted", "shortlisted")
                            and applications.accepting_applications(application.challenge),
                            action_form=ActionForm(), decision_form=decision_form,
-                           history=evaluation.score_history(db, actor_id(), application_id) if is_buyer else []), \
+                           history=evaluation.score_history(db, actor_id(), application_id) if role else []), \
         422 if has_errors else 200
 
 
@@ -120,8 +123,9 @@ def criteria(challenge_id: int):
 def ranking(challenge_id: int):
     db = get_session()
     rows = evaluation.ranked_table(db, actor_id(), challenge_id)
-    challenge = challenges.owned_challenge(db, actor_id(), challenge_id)
+    challenge = access.authorise(db, actor_id(), challenge_id, access.READ)
     return render_template("applications/ranking.html", challenge=challenge, rows=rows,
+                           can_manage=access.may(db, challenge, current_user.organisation_id, access.MANAGE),
                            criteria=applications.criteria_of(db, challenge_id), action_form=ActionForm(),
                            declared=evaluation.has_declared(db, actor_id(), challenge_id))
 

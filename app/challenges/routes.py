@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 from app.challenges.forms import ChallengeForm
 from app.extensions import service_settings
 from app.services.errors import ValidationFailed
-from app.services.marketplace import challenges, search_suggestions
+from app.services.marketplace import buyer_groups, challenges, search_suggestions
+from app.services.marketplace import challenge_access as access
 from app.services.marketplace import discovery_queries as discovery
 from app.services.marketplace.content_rules import clean_tags
 from app.services.marketplace.viewer_marks import marks_for
@@ -47,13 +48,15 @@ def index():
 @bp.route("/<int:challenge_id>")
 def detail(challenge_id: int):
     challenge = challenges.view_challenge(get_session(), challenge_id, viewer_org_id())
-    is_owner = viewer_org_id() == challenge.organisation_id
+    role = access.role_of(get_session(), challenge, viewer_org_id())  # lead | co_owner | observer | None
+    is_owner = role in ("lead", "co_owner")
     # While drafting, show look-alike challenges of other buyers so cities reuse each other's work.
     similar = matches.similar_open_challenges(get_session(), challenge) if is_owner and challenge.status == "draft" \
         else None
     refresh_status = due.status(get_session(), due.CHALLENGE, challenge.id) if is_owner else None
     return render_template("challenges/detail.html", challenge=challenge, is_owner=is_owner,
-                           action_form=ActionForm(), similar=similar, refresh_status=refresh_status)
+                           action_form=ActionForm(), similar=similar, refresh_status=refresh_status,
+                           role=role, buyers=buyer_groups.buyers_of(get_session(), challenge))
 
 
 def _data(form: ChallengeForm) -> challenges.ChallengeData:

@@ -2,6 +2,7 @@
 from app.models.api_token import ApiToken
 from app.models.application import Application, ConflictDeclaration, EvaluationCriterion, Score, ScoreChange
 from app.models.challenge import Challenge
+from app.models.challenge_party import ChallengeParty
 from app.models.consultation import Consultation, ConsultationResponse
 from app.models.digest import DigestItem, DigestPreference, DigestRun, SavedChallenge
 from app.models.job_lock import JobLock
@@ -15,10 +16,10 @@ from app.models.pipeline import PipelineItem
 from app.models.solution import Solution, SolutionSector
 
 __all__ = [
-    "AdminAuditEntry", "ApiToken", "Application", "Challenge", "ChallengePhase", "ConflictDeclaration", "Consultation",
-    "ConsultationResponse", "DigestItem", "DigestPreference", "DigestRun", "EvaluationCriterion", "Invitation",
-    "JobLock", "KpiMeasurement", "Match", "MatchFeedback", "MatchModelRecord", "MatchRefresh", "Organisation",
-    "OutboxMessage", "PhaseApplication", "PhaseSelection", "Pilot", "PilotKpi", "PilotMilestone", "PilotSpend",
-    "PipelineItem", "Report", "SavedChallenge", "Score", "ScoreChange", "Solution", "SolutionSector",
-    "User",
+    "AdminAuditEntry", "ApiToken", "Application", "Challenge", "ChallengeParty", "ChallengePhase",
+    "ConflictDeclaration", "Consultation", "ConsultationResponse", "DigestItem", "DigestPreference", "DigestRun",
+    "EvaluationCriterion", "Invitation", "JobLock", "KpiMeasurement", "Match", "MatchFeedback", "MatchModelRecord",
+    "MatchRefresh", "Organisation", "OutboxMessage", "PhaseApplication", "PhaseSelection", "Pilot", "PilotKpi",
+    "PilotMilestone", "PilotSpend", "PipelineItem", "Report", "SavedChallenge", "Score", "ScoreChange", "Solution",
+    "SolutionSector", "User",
 ]

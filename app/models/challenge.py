@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime, utcnow
 from app.models.organisation import Organisation
+
+if TYPE_CHECKING:
+    from app.models.challenge_party import ChallengeParty
 
 
 class Challenge(Base):
@@ -38,4 +42,13 @@ class Challenge(Base):
     hidden_reason: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    organisation: Mapped[Organisation] = relationship()
+    organisation: Mapped[Organisation] = relationship()  # the lead buyer
+    # Buyer groups (app.models.challenge_party): co-owners and observers in any status; read-only from here.
+    parties: Mapped[list[ChallengeParty]] = relationship(viewonly=True, order_by="ChallengeParty.id")
+
+    @property
+    def buyers(self) -> list[Organisation]:
+        """Every buying organisation, lead first, then accepted co-owners in the order they joined."""
+        co_owners = sorted((p for p in self.parties if p.role == "co_owner" and p.status == "accepted"),
+                           key=lambda p: (p.accepted_at, p.id))
+        return [self.organisation, *(p.organisation for p in co_owners)]

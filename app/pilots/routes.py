@@ -8,6 +8,7 @@ from app.code_lists import COUNTRIES, SECTORS
 from app.extensions import service_settings
 from app.pilots.forms import AwardForm, EvaluationForm, MeasurementForm, MilestoneForm, SpendForm, StatusForm
 from app.services.errors import ServiceError, ValidationFailed
+from app.services.marketplace import challenge_access as access
 from app.services.marketplace import challenges
 from app.services.procurement import pilot_records, pilots
 from app.services.transparency import pilot_register_queries as pilot_register
@@ -41,7 +42,7 @@ def index():
 
 
 def _detail(pilot, status=422, **forms):
-    is_buyer = viewer_org_id() == pilot.buyer_id
+    is_buyer = access.may(get_session(), pilot.challenge, viewer_org_id(), access.MANAGE)  # lead or co-owner
     defaults = {"status_form": StatusForm(), "milestone_form": MilestoneForm(), "measurement_form": MeasurementForm(),
                 "spend_form": SpendForm()} if is_buyer else {}
     defaults.update(forms)

@@ -96,6 +96,11 @@ MATRIX: dict[tuple[str, str], dict[str, set[int]]] = {
     ("applications.apply", "POST"): E(TO_LOGIN, DENIED, DENIED, DENIED | {302}, DENIED),
     ("digests.save_challenge", "POST"): E(TO_LOGIN, DENIED, DENIED, {302, 403, 404}, DENIED),
     ("reports.new", "GET"): E(TO_LOGIN, 404, 404, 200, 404), ("reports.new", "POST"): OWNER_POST,
+    # buyer groups (joint challenges; the full lead/co-owner/observer matrix is test_joint_challenge_matrix.py)
+    ("buyer_groups.group", "GET"): OWNER_ONLY, ("buyer_groups.invite", "POST"): OWNER_POST,
+    ("buyer_groups.remove", "POST"): OWNER_POST,
+    ("buyer_groups.accept", "GET"): E(TO_LOGIN, 404, 404, 404, 404),
+    ("buyer_groups.accept", "POST"): E(TO_LOGIN, 404, 404, 404, 404),
     # objects of other features at id 1, which nobody here owns
     ("applications.detail", "GET"): NOBODY_ELSES, ("applications.decide", "POST"): NOBODY_ELSES,
     ("applications.score", "GET"): NOBODY_ELSES, ("applications.score", "POST"): NOBODY_ELSES,

@@ -75,5 +75,5 @@ def test_others_cannot_publish_the_report(client, auth, db, make):
     other = make.buyer()
     auth.login(other.email, PASSWORD)
     response = client.post(f"/challenges/{challenge.id}/consultation/report", data={"report": "fake"})
-    assert response.status_code == 403 and "Only the organisation" in response.get_data(as_text=True)
+    assert response.status_code == 403 and "Only the buyers of this challenge" in response.get_data(as_text=True)
     assert consultation.consultation_for(db, challenge.id).report == ""

@@ -28,6 +28,21 @@ def _clients(app, email: str) -> list:
     return clients
 
 
+def _hold_before_claim(monkeypatch, module) -> None:
+    """Make every request wait, after it has read and checked the item, until all N arrive at the claim."""
+    barrier = threading.Barrier(N, timeout=10)
+    original = module.claim_status
+
+    def waiting(*args, **kwargs):
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, "claim_status", waiting)
+
+
 def _hold_after_read(monkeypatch, module, name: str) -> None:
     """Make ``module.name`` (called after the service has read the item) wait until all N arrive."""
     barrier = threading.Barrier(N, timeout=10)
@@ -54,7 +69,7 @@ def test_ten_simultaneous_changes_of_a_draft_challenge_let_exactly_one_win(app, 
     buyer = make.buyer()
     draft = make.challenge(buyer, publish=False)
     clients = _clients(app, buyer.email)
-    _hold_after_read(monkeypatch, challenges, "_deadline_problem" if target == "open" else "owned_challenge")
+    _hold_before_claim(monkeypatch, challenges)
 
     responses = _fire(clients, f"/challenges/{draft.id}/status", {"status": target})
 

@@ -10,6 +10,7 @@ from app.models import Challenge, Organisation, Solution, User
 from app.services.accounts.users import OrganisationData, organisation_problems
 from app.services.errors import Forbidden, NotFound, ValidationFailed
 from app.services.marketplace import challenges as challenges_service
+from app.services.marketplace.challenge_access import co_owned_challenge_ids
 
 
 @dataclass
@@ -26,7 +27,9 @@ def get_profile(session: Session, org_id: int, viewer_org_id: int | None = None)
     if org is None:
         raise NotFound("No such organisation.")
     is_member = viewer_org_id == org.id
-    challenges = select(Challenge).where(Challenge.organisation_id == org.id)
+    # Challenges it leads or co-owns (joint challenges show on every buyer's profile).
+    challenges = select(Challenge).where(Challenge.organisation_id.in_([org.id])
+                                         | Challenge.id.in_(co_owned_challenge_ids(org.id)))
     solutions = select(Solution).where(Solution.organisation_id == org.id)
     if not is_member:
         challenges = challenges.where(Challenge.status.in_(challenges_service.PUBLIC_STATUSES),

@@ -10,6 +10,7 @@ from app.code_lists import COUNTRIES, CURRENCIES
 from app.db import utcnow
 from app.models import Challenge, User
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from app.services.marketplace import challenge_access as access
 from app.services.marketplace import content_rules as rules
 from app.services.recommendations import due
 from app.services.settings import ServiceSettings
@@ -97,16 +98,8 @@ def _actor_org(session: Session, actor_id: int) -> int:
 
 
 def owned_challenge(session: Session, actor_id: int, challenge_id: int) -> Challenge:
-    """The challenge if the actor's organisation owns it; otherwise NotFound or Forbidden."""
-    challenge = session.get(Challenge, challenge_id)
-    actor = session.get(User, actor_id)
-    if challenge is None:
-        raise NotFound("No such challenge.")
-    if actor is None or actor.organisation_id != challenge.organisation_id:
-        if challenge.status not in PUBLIC_STATUSES or challenge.hidden_at is not None:
-            raise NotFound("No such challenge.")
-        raise Forbidden("Only the organisation that posted this challenge can change it.")
-    return challenge
+    """The challenge if the actor's organisation may change it (lead or co-owner); otherwise NotFound or Forbidden."""
+    return access.authorise(session, actor_id, challenge_id, access.MANAGE)
 
 
 def create_challenge(session: Session, actor_id: int, data: ChallengeData) -> Challenge:
@@ -150,7 +143,9 @@ def change_status(session: Session, actor_id: int, challenge_id: int, new_status
 
     Publishing needs a verified buyer organisation when ``settings.require_verified_buyers`` is on (Forbidden).
     """
-    challenge = owned_challenge(session, actor_id, challenge_id)
+    # Cancelling ends the challenge for every buyer in the group: the lead's call alone.
+    action = access.LEAD if new_status == "cancelled" else access.MANAGE
+    challenge = access.authorise(session, actor_id, challenge_id, action)
     if new_status not in TRANSITIONS.get(challenge.status, set()):
         raise InvalidTransition(f"A {challenge.status} challenge cannot become {new_status}.")
     if new_status == "awarded":
@@ -181,11 +176,11 @@ def close_challenge(session: Session, actor_id: int, challenge_id: int, *, setti
 
 
 def view_challenge(session: Session, challenge_id: int, viewer_org_id: int | None) -> Challenge:
-    """The challenge as a viewer may see it; drafts of other organisations are NotFound."""
+    """The challenge as a viewer may see it; drafts are NotFound outside its buyer group and observers."""
     challenge = session.get(Challenge, challenge_id)
     if challenge is None:
         raise NotFound("No such challenge.")
     hidden = challenge.status not in PUBLIC_STATUSES or challenge.hidden_at is not None  # hidden: moderation
-    if hidden and challenge.organisation_id != viewer_org_id:
+    if hidden and access.role_of(session, challenge, viewer_org_id) is None:
         raise NotFound("No such challenge.")
     return challenge

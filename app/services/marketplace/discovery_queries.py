@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.models import Challenge, Solution, SolutionSector
+from app.models import Challenge, ChallengeParty, Organisation, Solution, SolutionSector
 from app.services.marketplace import text_search
 from app.services.marketplace.challenges import PUBLIC_STATUSES
 from app.services.pagination import Page, paginate
@@ -25,6 +25,7 @@ class ChallengeQuery:
     trl_max: int | None = None
     status: str = "open"  # open | closed | any (public statuses only)
     deadline_ahead: bool = False
+    buyer: str = ""  # part of a buyer's name: challenges it leads or co-owns
     sort: str = "relevance"
     page: int = 1
     per_page: int = PER_PAGE
@@ -52,9 +53,21 @@ def search_challenges(session: Session, query: ChallengeQuery) -> Page[Challenge
         statement = statement.where(Challenge.sector == query.sector)
     if query.deadline_ahead:
         statement = statement.where(Challenge.deadline > utcnow())
+    if query.buyer.strip():
+        statement = statement.where(_bought_by(query.buyer.strip()))
     orders = {"newest": Challenge.published_at.desc(), "deadline": Challenge.deadline.asc()}
     statement = _ranked(session, statement, Challenge, "challenges", query, orders)
     return paginate(session, statement, query.page, query.per_page)
+
+
+def _bought_by(name: str):
+    """SQL condition: a buyer whose name contains ``name`` (any case) leads or co-owns the challenge."""
+    pattern = "%" + name.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    orgs = select(Organisation.id).where(func.lower(Organisation.name).like(pattern, escape="\\"))
+    co_owned = select(ChallengeParty.challenge_id).where(
+        ChallengeParty.organisation_id.in_(orgs), ChallengeParty.role == "co_owner",
+        ChallengeParty.status == "accepted")
+    return Challenge.organisation_id.in_(orgs) | Challenge.id.in_(co_owned)
 
 
 def search_solutions(session: Session, query: SolutionQuery) -> Page[Solution]:

@@ -11,6 +11,7 @@ from app.code_lists import CURRENCIES
 from app.db import utcnow
 from app.models import Application, Challenge, EvaluationCriterion, Solution, User
 from app.services.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from app.services.marketplace import challenge_access as access
 from app.services.marketplace.challenges import view_challenge
 from app.services.transitions import claim_status
 
@@ -123,12 +124,13 @@ def withdraw_application(session: Session, actor_id: int, application_id: int) -
 
 
 def view_application(session: Session, actor_id: int, application_id: int) -> Application:
-    """An application as its applicant or the challenge's buyer may see it; anyone else gets NotFound."""
+    """An application as its applicant or the challenge's buyers and observers see it; anyone else: NotFound."""
     application = session.get(Application, application_id)
     actor = session.get(User, actor_id)
     if application is None or actor is None:
         raise NotFound("No such application.")
-    if actor.organisation_id not in (application.organisation_id, application.challenge.organisation_id):
+    if actor.organisation_id != application.organisation_id \
+            and not access.may(session, application.challenge, actor.organisation_id, access.READ):
         raise NotFound("No such application.")
     return application
 
@@ -142,10 +144,8 @@ def my_applications(session: Session, actor_id: int) -> list[Application]:
 
 
 def applications_for_challenge(session: Session, actor_id: int, challenge_id: int) -> list[Application]:
-    """Every application of a challenge, for the buyer that owns it."""
-    from app.services.marketplace.challenges import owned_challenge
-
-    challenge = owned_challenge(session, actor_id, challenge_id)
+    """Every application of a challenge, for its buyers and observers."""
+    challenge = access.authorise(session, actor_id, challenge_id, access.READ)
     statement = select(Application).where(Application.challenge_id == challenge.id).order_by(Application.id)
     return list(session.scalars(statement))
 

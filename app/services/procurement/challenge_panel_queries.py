@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Application, Challenge, EvaluationCriterion, Match, MatchFeedback, Pilot, Solution, User
+from app.services.marketplace import challenge_access as access
 from app.services.procurement.applications import accepting_applications, criteria_of
 from app.services.transparency.pilot_register_queries import pilots_of_challenge
 
@@ -15,7 +16,8 @@ from app.services.transparency.pilot_register_queries import pilots_of_challenge
 class ChallengePanel:
     criteria: list[EvaluationCriterion]
     accepting: bool
-    is_owner: bool = False
+    is_owner: bool = False  # lead or co-owner: may change the challenge
+    role: str | None = None  # lead | co_owner | observer | None (app.services.marketplace.challenge_access)
     is_innovator: bool = False
     own_applications: list[Application] = field(default_factory=list)
     application_count: int = 0
@@ -28,8 +30,9 @@ def challenge_panel(session: Session, challenge: Challenge, viewer_id: int | Non
     viewer = session.get(User, viewer_id) if viewer_id else None
     org_id = viewer.organisation_id if viewer else None
     side = viewer.organisation.side if viewer and viewer.organisation else None
+    role = access.role_of(session, challenge, org_id)
     panel = ChallengePanel(criteria=criteria_of(session, challenge.id), accepting=accepting_applications(challenge),
-                           is_owner=org_id is not None and org_id == challenge.organisation_id,
+                           is_owner=role is not None and access.MANAGE in access.ROLE_ACTIONS[role], role=role,
                            is_innovator=side == "innovator")
     if panel.is_innovator:
         panel.own_applications = list(session.scalars(select(Application).where(

@@ -7,8 +7,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.models import Application, ConflictDeclaration, EvaluationCriterion, Score, ScoreChange
+from app.models import Application, ConflictDeclaration, EvaluationCriterion, Score, ScoreChange, User
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from app.services.marketplace import challenge_access as access
 from app.services.marketplace.challenges import owned_challenge
 from app.services.procurement import application_notices as application_mail
 from app.services.procurement.applications import criteria_of
@@ -93,15 +94,30 @@ def has_declared(session: Session, actor_id: int, challenge_id: int) -> bool:
     return _declaration(session, actor_id, challenge_id) is not None
 
 
-def _buyer_application(session: Session, actor_id: int, application_id: int) -> Application:
+def _buyer_application(session: Session, actor_id: int, application_id: int,
+                       action: str = access.MANAGE) -> Application:
+    """The application if the actor's organisation may ``action`` its challenge.
+
+    Someone outside the buyer group gets NotFound (an application's existence is private); an observer asking to
+    change gets Forbidden with a message, so a replayed or hand-made form never passes silently.
+    """
     application = session.get(Application, application_id)
     if application is None:
         raise NotFound("No such application.")
     try:
-        owned_challenge(session, actor_id, application.challenge_id)
+        access.authorise(session, actor_id, application.challenge_id, action)
     except Forbidden as exc:
+        if access.may(session, application.challenge, _org_of(session, actor_id), access.READ):
+            raise
+        raise NotFound("No such application.") from exc
+    except NotFound as exc:
         raise NotFound("No such application.") from exc
     return application
+
+
+def _org_of(session: Session, actor_id: int) -> int | None:
+    actor = session.get(User, actor_id)
+    return actor.organisation_id if actor else None
 
 
 def score_application(session: Session, actor_id: int, application_id: int,
@@ -173,7 +189,7 @@ def decide_application(session: Session, actor_id: int, application_id: int, dec
 
 def ranked_table(session: Session, actor_id: int, challenge_id: int) -> list[RankedRow]:
     """Applications ranked by weighted total (0-100): per criterion the mean over evaluators, weighted."""
-    challenge = owned_challenge(session, actor_id, challenge_id)
+    challenge = access.authorise(session, actor_id, challenge_id, access.READ)  # observers read scores too
     criteria = criteria_of(session, challenge.id)
     applications = session.scalars(select(Application).where(
         Application.challenge_id == challenge.id, Application.status != "withdrawn"))
@@ -196,13 +212,13 @@ def _row(session: Session, application: Application, criteria: list[EvaluationCr
 
 
 def my_scores(session: Session, actor_id: int, application_id: int) -> dict[int, Score]:
-    _buyer_application(session, actor_id, application_id)
+    _buyer_application(session, actor_id, application_id)  # the evaluator's own scores: observers have none
     statement = select(Score).where(Score.application_id == application_id, Score.evaluator_id == actor_id)
     return {score.criterion_id: score for score in session.scalars(statement)}
 
 
 def score_history(session: Session, actor_id: int, application_id: int) -> list[ScoreChange]:
     """The audit trail of an application, oldest first (buyer only)."""
-    _buyer_application(session, actor_id, application_id)
+    _buyer_application(session, actor_id, application_id, access.READ)
     statement = select(ScoreChange).where(ScoreChange.application_id == application_id)
     return list(session.scalars(statement.order_by(ScoreChange.changed_at, ScoreChange.id)))

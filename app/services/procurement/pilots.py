@@ -11,6 +11,7 @@ from app.code_lists import CURRENCIES
 from app.db import utcnow
 from app.models import Application, Challenge, Match, Pilot, PilotKpi, PilotMilestone, Solution, User
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from app.services.marketplace import challenge_access as access
 from app.services.marketplace.challenges import TRANSITIONS as CHALLENGE_TRANSITIONS
 from app.services.marketplace.challenges import owned_challenge
 from app.services.procurement import application_notices as application_mail
@@ -165,14 +166,15 @@ def _new_pilot(session: Session, actor_id: int, challenge: Challenge, solution: 
 
 
 def owned_pilot(session: Session, actor_id: int, pilot_id: int) -> Pilot:
-    """The pilot if the actor belongs to its buyer; NotFound otherwise (never reveals private pilots)."""
+    """The pilot if the actor's organisation manages its challenge (lead or co-owner); NotFound otherwise
+    (never reveals private pilots), Forbidden for a public pilot or an observer."""
     pilot = session.get(Pilot, pilot_id)
     actor = session.get(User, actor_id)
     if pilot is None or actor is None:
         raise NotFound("No such pilot.")
-    if actor.organisation_id != pilot.buyer_id:
-        if pilot.is_public:
-            raise Forbidden("Only the buyer that awarded this pilot can change it.")
+    if not access.may(session, pilot.challenge, actor.organisation_id, access.MANAGE):
+        if pilot.is_public or access.may(session, pilot.challenge, actor.organisation_id, access.READ):
+            raise Forbidden("Only the buyers of this pilot's challenge can change it.")
         raise NotFound("No such pilot.")
     return pilot
 

@@ -16,12 +16,13 @@ from app.models import Challenge, Organisation, Solution
 from app.services.accounts import passwords
 from app.services.accounts import users as accounts
 from app.services.marketplace import challenges, solutions
+from app.services.seeding import buyer_groups as group_seeding
 from app.services.seeding import pilots as pilot_seeding
 from app.services.settings import ServiceSettings
 
 DEMO_PASSWORD = "civimatch-demo"  # noqa: S105 (published demo logins, see README)
 SEED_FILES = ("organisations", "challenges", "solutions")
-OPTIONAL_SEED_FILES = ("pilots",)  # applications, scores and pilots (app.services.seeding.pilots)
+OPTIONAL_SEED_FILES = ("pilots", "buyer_groups")  # app.services.seeding.pilots, app.services.seeding.buyer_groups
 
 
 class SeedFileError(Exception):
@@ -34,7 +35,7 @@ class SeedReport:
     existing: Counter = field(default_factory=Counter)
 
     def summary(self) -> str:
-        kinds = SEED_FILES + ("applications", "pilots")
+        kinds = SEED_FILES + ("applications", "pilots", "buyer_groups")
         parts = [f"{kind}: {self.created[kind]} created, {self.existing[kind]} already there" for kind in kinds]
         return "; ".join(parts)
 
@@ -81,6 +82,9 @@ def _load_rows(session: Session, data: dict[str, list[dict]], settings: ServiceS
         progress(1)
     for row in data["solutions"]:
         _solution(session, users[row["innovator"]], row, report)
+        progress(1)
+    for entry in data.get("buyer_groups", []):  # joint challenges: before pilots, which may award them
+        group_seeding.load_group(session, users, entry, settings, report)
         progress(1)
     for entry in data.get("pilots", []):
         pilot_seeding.load_entry(session, users, data, entry, settings, report)

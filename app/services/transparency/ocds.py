@@ -13,6 +13,7 @@ from app.services.errors import NotFound
 from app.services.marketplace.challenges import publicly_listed
 from app.services.procurement.applications import criteria_of
 from app.services.procurement.pilot_records import OUTCOMES
+from app.services.transparency import ocds_joint
 
 BID_EXTENSION = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -92,6 +93,7 @@ def _reference(org: Organisation) -> dict:
 def _parties(challenge: Challenge, pilots: list[Pilot], bids: list[Application]) -> list[dict]:
     roles: dict[int, tuple[Organisation, list[str]]] = {challenge.organisation_id: (
         challenge.organisation, ["buyer", "procuringEntity"])}
+    ocds_joint.add_co_buyers(roles, challenge)
     for org, role in [(a.organisation, "tenderer") for a in bids] + [(p.supplier, "supplier") for p in pilots]:
         entry = roles.setdefault(org.id, (org, []))
         if role not in entry[1]:

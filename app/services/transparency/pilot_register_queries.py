@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Challenge, Organisation, Pilot
 from app.services.errors import NotFound
+from app.services.marketplace import challenge_access as access
 from app.services.marketplace.challenges import PUBLIC_STATUSES, publicly_listed
 from app.services.pagination import Page, paginate
 from app.services.procurement.pilot_records import OUTCOMES
@@ -55,11 +56,11 @@ def search_pilots(session: Session, query: PilotQuery) -> Page[Pilot]:
 
 
 def view_pilot(session: Session, pilot_id: int, viewer_org_id: int | None) -> Pilot:
-    """A public pilot, or a private one for its buyer; NotFound otherwise."""
+    """A public pilot, or a private one for its challenge's buyers and observers; NotFound otherwise."""
     pilot = session.get(Pilot, pilot_id)
     if pilot is None:
         raise NotFound("No such pilot.")
-    if viewer_org_id is not None and viewer_org_id == pilot.buyer_id:
+    if access.may(session, pilot.challenge, viewer_org_id, access.READ):
         return pilot
     if not pilot.is_public or pilot.challenge.status not in PUBLIC_STATUSES or pilot.challenge.hidden_at is not None:
         raise NotFound("No such pilot.")
@@ -87,4 +88,7 @@ def pilots_of_buyer(session: Session, organisation_id: int) -> list[Pilot]:
 
 def pilots_of_challenge(session: Session, challenge_id: int, viewer_org_id: int | None) -> list[Pilot]:
     statement = select(Pilot).where(Pilot.challenge_id == challenge_id).order_by(Pilot.id)
-    return [p for p in session.scalars(statement) if p.is_public or p.buyer_id == viewer_org_id]
+    found = list(session.scalars(statement))
+    if found and access.may(session, found[0].challenge, viewer_org_id, access.READ):
+        return found
+    return [p for p in found if p.is_public]

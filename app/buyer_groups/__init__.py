@@ -1,0 +1,1 @@
+"""Buyer groups: co-owners and observers of a joint challenge (invite, accept, remove)."""
