@@ -151,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=100_000, help="--size large only")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
     parser.add_argument("--pages", default=",".join(ALL_PAGES), help="comma-separated page patterns")
+    parser.add_argument("--app-root", type=Path, default=ROOT,
+                        help="the checkout whose app to serve (an export of an older commit: before/after)")
     args = parser.parse_args(argv)
     wanted = [page for page in args.pages.split(",") if page]
     unknown = set(wanted) - set(ALL_PAGES)
@@ -170,7 +172,8 @@ def run(args, wrk: str, url: str, wanted: list[str]) -> None:
     pages = page_urls(url, innovator, buyer)
     env = app_env(url)
     engine = url.split(":")[0].split("+")[0]
-    with gunicorn("floor_app:app", env, chdir=ROOT / "bench") as floor, gunicorn("wsgi:app", env) as app_base:
+    with gunicorn("floor_app:app", env, chdir=ROOT / "bench") as floor, \
+            gunicorn("wsgi:app", env, chdir=args.app_root) as app_base:
         cookies = {"": None, "innovator": sign_in(app_base, innovator, password),
                    "buyer": sign_in(app_base, buyer, password)}
         first = measure(wrk, floor, "/", args.duration, None)
@@ -179,7 +182,8 @@ def run(args, wrk: str, url: str, wanted: list[str]) -> None:
         last = measure(wrk, floor, "/", args.duration, None)
     floor_rps = (first["rps"] + last["rps"]) / 2
     floor_p99 = (first["p99_ms"] + last["p99_ms"]) / 2
-    common = {"size": args.size, "engine": engine, "duration_s": args.duration}
+    common = {"size": args.size, "engine": engine, "duration_s": args.duration,
+              "app": "this checkout" if args.app_root == ROOT else str(args.app_root)}
     print(json.dumps({"page": "floor", **common, "rps": round(floor_rps, 1), "p99_ms": round(floor_p99, 1),
                       "runs": [first, last]}), flush=True)
     for page, figures in results:
