@@ -33,6 +33,10 @@ DOMAIN = ("water leak sensor pipe network pressure detection traffic mobility bu
           "emission tree canopy bicycle charging vehicle fleet maintenance asset inspection drone").split()
 
 
+# Statuses by a residue that no organisation's items all share (organisation = i modulo the organisation
+# count, a multiple of 10): the bench accounts' organisations then have open challenges and published solutions.
+
+
 class Texts:
     """Seeded random texts: a few domain words among Zipf filler, vectorised per batch."""
 
@@ -84,7 +88,7 @@ def _challenges(texts: Texts, count: int, buyers: int) -> list[dict]:
     return [{"id": i + 1, "organisation_id": 1 + i % buyers, "title": titles[i], "summary": bodies[i][:200],
              "problem_statement": bodies[i], "sector": sectors[i % len(sectors)], "tags": [],
              "trl_expected": 1 + i % 9, "country": codes[i % len(codes)],
-             "deadline": now + timedelta(days=10 + i % 120), "status": "open" if i % 10 else "closed",
+             "deadline": now + timedelta(days=10 + i % 120), "status": "closed" if i % 10 == 3 else "open",
              "published_at": now - timedelta(minutes=i)} for i in range(count)]
 
 
@@ -99,7 +103,7 @@ def _solutions(texts: Texts, count: int, buyers: int, innovators: int) -> tuple[
             rows.append({"id": i + 1, "organisation_id": buyers + 1 + i % innovators, "title": titles[k],
                          "summary": bodies[k][:200], "description": bodies[k], "tags": [], "trl": 1 + i % 9,
                          "pricing_model": "subscription", "country": codes[i % len(codes)],
-                         "status": "published" if i % 20 else "draft", "published_at": now - timedelta(minutes=i)})
+                         "status": "draft" if i % 20 == 7 else "published", "published_at": now - timedelta(minutes=i)})
             links.append({"solution_id": i + 1, "sector": sectors[i % len(sectors)]})
     return rows, links
 
