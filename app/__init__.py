@@ -37,6 +37,9 @@ def register_extensions(app: Flask) -> None:
     register_db(app)
     register_security(app)
     register_refresh_jobs(app)  # after a commit that made matches due: a Celery task or an after-response run
+    from app.web.page_cache import register_page_cache
+
+    register_page_cache(app)  # anonymous public pages, keyed by the public content version
 
 
 def register_blueprints(app: Flask) -> None:

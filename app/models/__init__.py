@@ -4,6 +4,7 @@ from app.models.application import Application, ConflictDeclaration, EvaluationC
 from app.models.challenge import Challenge
 from app.models.challenge_party import ChallengeParty
 from app.models.consultation import Consultation, ConsultationResponse
+from app.models.content_version import ContentVersion
 from app.models.digest import DigestItem, DigestPreference, DigestRun, SavedChallenge
 from app.models.job_lock import JobLock
 from app.models.matching import Match, MatchFeedback, MatchModelRecord, MatchRefresh
@@ -17,9 +18,9 @@ from app.models.solution import Solution, SolutionSector
 
 __all__ = [
     "AdminAuditEntry", "ApiToken", "Application", "Challenge", "ChallengeParty", "ChallengePhase",
-    "ConflictDeclaration", "Consultation", "ConsultationResponse", "DigestItem", "DigestPreference", "DigestRun",
-    "EvaluationCriterion", "Invitation", "JobLock", "KpiMeasurement", "Match", "MatchFeedback", "MatchModelRecord",
-    "MatchRefresh", "Organisation", "OutboxMessage", "PhaseApplication", "PhaseSelection", "Pilot", "PilotKpi",
-    "PilotMilestone", "PilotSpend", "PipelineItem", "Report", "SavedChallenge", "Score", "ScoreChange", "Solution",
-    "SolutionSector", "User",
+    "ConflictDeclaration", "Consultation", "ConsultationResponse", "ContentVersion", "DigestItem", "DigestPreference",
+    "DigestRun", "EvaluationCriterion", "Invitation", "JobLock", "KpiMeasurement", "Match", "MatchFeedback",
+    "MatchModelRecord", "MatchRefresh", "Organisation", "OutboxMessage", "PhaseApplication", "PhaseSelection",
+    "Pilot", "PilotKpi", "PilotMilestone", "PilotSpend", "PipelineItem", "Report", "SavedChallenge", "Score",
+    "ScoreChange", "Solution", "SolutionSector", "User",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime, utcnow
@@ -12,6 +12,8 @@ from app.models.organisation import Organisation
 
 class Solution(Base):
     __tablename__ = "solutions"
+    # The public list's default: one status, newest first (migration 0040).
+    __table_args__ = (Index("ix_solutions_status_published", "status", "published_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)

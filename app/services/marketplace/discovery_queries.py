@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.db import utcnow
 from app.models import Challenge, ChallengeParty, Organisation, Solution, SolutionSector
@@ -47,7 +47,9 @@ def search_challenges(session: Session, query: ChallengeQuery) -> Page[Challenge
     """Public challenges matching the query, ranked; drafts are never listed."""
     statuses = {"open": ("open",), "closed": ("closed",)}.get(
         query.status, PUBLIC_STATUSES if query.status == "any" else (query.status,))
-    statement = select(Challenge).where(Challenge.status.in_(statuses), Challenge.hidden_at.is_(None))
+    # Every card names its organisation: load them in one query, not one per card.
+    statement = (select(Challenge).options(selectinload(Challenge.organisation))
+                 .where(Challenge.status.in_(statuses), Challenge.hidden_at.is_(None)))
     statement = _common_filters(statement, Challenge, query, Challenge.trl_expected)
     if query.sector:
         statement = statement.where(Challenge.sector == query.sector)
@@ -72,7 +74,8 @@ def _bought_by(name: str):
 
 def search_solutions(session: Session, query: SolutionQuery) -> Page[Solution]:
     """Published solutions matching the query, ranked."""
-    statement = select(Solution).where(Solution.status == "published", Solution.hidden_at.is_(None))
+    statement = (select(Solution).options(selectinload(Solution.organisation))
+                 .where(Solution.status == "published", Solution.hidden_at.is_(None)))
     statement = _common_filters(statement, Solution, query, Solution.trl)
     if query.sector:
         sector_ids = select(SolutionSector.solution_id).where(SolutionSector.sector == query.sector)

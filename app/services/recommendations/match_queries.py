@@ -32,7 +32,9 @@ def _visible_pairs(org_id: int) -> Select:
     )
     statement = (
         select(Match).join(Match.challenge).join(Match.solution)
-        .options(contains_eager(Match.challenge), contains_eager(Match.solution))
+        # Cards name both sides' organisations: one query for them all, not one per card.
+        .options(contains_eager(Match.challenge).selectinload(Challenge.organisation),
+                 contains_eager(Match.solution).selectinload(Solution.organisation))
         .where(Challenge.status == "open", Solution.status == "published", ~hidden.exists())
         .where(Challenge.organisation_id != Solution.organisation_id)
     )
