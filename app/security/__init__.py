@@ -1,12 +1,13 @@
-"""Hardening wired into the app factory: headers, rate limits, session time-outs, trusted hosts."""
+"""Hardening wired into the app factory: headers, rate limits, session time-outs, trusted hosts, input guards."""
 from __future__ import annotations
 
 from flask import Flask
 
 
 def register_hardening(app: Flask) -> None:
-    from app.security import headers, hosts, limits, sessions
+    from app.security import headers, hosts, input_guards, limits, sessions
 
+    input_guards.register(app)
     hosts.register(app)
     headers.register(app)
     limits.register(app)
