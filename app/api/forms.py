@@ -1,14 +1,14 @@
 """The account-page form that creates an API token."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from app.security.form_rules import CheckedForm
 from app.services.accounts.api_tokens import DEFAULT_VALIDITY_DAYS, MAX_NAME_LENGTH, VALIDITY_CHOICES
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(CheckedForm):
     name = StringField("Token name", validators=[DataRequired(message="Give the token a name."),
                                                  Length(max=MAX_NAME_LENGTH)])
     valid_days = SelectField("Expires", default=str(DEFAULT_VALIDITY_DAYS), choices=[

@@ -10,6 +10,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
 from app.api.errors import ApiError
+from app.security import input_rules
 
 _FORMATS = FormatChecker()
 
@@ -22,11 +23,8 @@ def parse_body(schema: dict) -> dict:
     """The request's JSON object, validated; 415 for another media type, 400 naming the field otherwise."""
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "Send a JSON body with 'Content-Type: application/json'.")
-    try:
-        data = json.loads(request.get_data(cache=True))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "invalid_json", "The body is not valid JSON.") from exc
-    _check_text(data, "")
+    data = _load_json(request.get_data(cache=True))
+    _check_values(data, "")
     error = _first_error(schema, data)
     if error is not None:
         raise ApiError(400, "invalid_input", _message(error), _field(error))
@@ -40,20 +38,38 @@ def _first_error(schema: dict, data: Any) -> ValidationError | None:
     return best_match(in_fields or errors)
 
 
-def _check_text(value: Any, path: str) -> None:
-    """Lone surrogates cannot be stored as UTF-8: refuse them as bad input rather than fail later."""
+def _load_json(raw: bytes) -> Any:
+    """Parsed JSON; 400 for bad syntax, nesting deeper than the API ever needs, and NaN or Infinity tokens."""
+    try:
+        text = raw.decode("utf-8")
+        if input_rules.json_depth_exceeds(text):
+            raise ApiError(400, "invalid_json", f"The body nests deeper than {input_rules.MAX_JSON_DEPTH} levels.")
+        return json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise ApiError(400, "invalid_json", "The body is not valid JSON.") from exc
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _check_values(value: Any, path: str) -> None:
+    """Refuse what cannot be stored or misleads (lone surrogates, control characters) and numbers that overflow
+    to Infinity (1e400), naming the field; the depth was bounded before parsing, so this recursion is too."""
+    field = path or None
     if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise ApiError(400, "invalid_text", "Text must be valid Unicode.", path or None) from exc
+        problem = input_rules.text_problem(value)
+        if problem:
+            raise ApiError(400, "invalid_text", problem, field)
+    elif isinstance(value, float) and input_rules.number_problem(value):
+        raise ApiError(400, "invalid_input", input_rules.NOT_FINITE_MESSAGE, field)
     elif isinstance(value, dict):
         for key, item in value.items():
-            _check_text(key, path)
-            _check_text(item, f"{path}.{key}" if path else str(key))
+            _check_values(key, path)
+            _check_values(item, f"{path}.{key}" if path else str(key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _check_text(item, f"{path}.{index}" if path else str(index))
+            _check_values(item, f"{path}.{index}" if path else str(index))
 
 
 def _field(error: ValidationError) -> str | None:
@@ -91,6 +107,9 @@ def parse_query(parameters: dict[str, dict]) -> dict[str, Any]:
             continue
         if len(raw) > 1:
             raise ApiError(400, "invalid_parameter", f"Give '{name}' only once.", name)
+        problem = input_rules.text_problem(raw[0])
+        if problem:
+            raise ApiError(400, "invalid_parameter", f"'{name}': {problem}", name)
         value = _coerce(raw[0], schema, name)
         error = best_match(_validator(schema).iter_errors(value))
         if error is not None:

@@ -1,16 +1,16 @@
 """Forms for applying, criteria, conflict declaration, scoring and decisions."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.code_lists import CURRENCIES
+from app.security.form_rules import CheckedForm
 from app.services.procurement.evaluation import MAX_SCORE, CriterionData
 from app.web.line_fields import LineError, number, split_lines
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(CheckedForm):
     solution_id = SelectField("Your solution", coerce=int, validators=[DataRequired(message="Choose a solution.")])
     approach = TextAreaField("Approach: how your solution answers the challenge",
                              validators=[DataRequired(), Length(max=5000)])
@@ -20,7 +20,7 @@ class ApplicationForm(FlaskForm):
     proposal_public = BooleanField("Publish my application (organisation, solution and price) as open data")
 
 
-class CriteriaForm(FlaskForm):
+class CriteriaForm(CheckedForm):
     criteria = TextAreaField("Criteria, one per line: name | weight (1-100) | description",
                              validators=[DataRequired(message="Give at least one criterion.")])
 
@@ -35,7 +35,7 @@ class CriteriaForm(FlaskForm):
             return None
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(CheckedForm):
     decision = RadioField("Decision", choices=[("shortlisted", "Shortlist"), ("rejected", "Reject")],
                           validators=[DataRequired(message="Choose shortlist or reject.")])
     reason = TextAreaField("Reason (the applicant reads it)", validators=[DataRequired(), Length(max=1000)])
@@ -44,7 +44,7 @@ class DecisionForm(FlaskForm):
 def score_form(criteria, scores, formdata=None):
     """A form with a score and a comment field per criterion, pre-filled with the evaluator's scores."""
 
-    class ScoreForm(FlaskForm):
+    class ScoreForm(CheckedForm):
         pass
 
     for criterion in criteria:

@@ -1,11 +1,11 @@
 """Account forms."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
 from app.code_lists import ORG_KINDS, ORG_SIZES
+from app.security.form_rules import CheckedForm
 from app.web.form_helpers import COUNTRY_CHOICES
 
 
@@ -23,7 +23,7 @@ class OrganisationFields:
     description = TextAreaField("About the organisation", validators=[Optional(), Length(max=5000)])
 
 
-class SignupForm(OrganisationFields, FlaskForm):
+class SignupForm(OrganisationFields, CheckedForm):
     side = RadioField(
         "I am joining as",
         choices=[("buyer", "A public buyer (city, region, agency)"),
@@ -35,26 +35,26 @@ class SignupForm(OrganisationFields, FlaskForm):
     password = PasswordField("Password (8 characters or more)", validators=[DataRequired(), Length(max=256)])
 
 
-class OrganisationForm(OrganisationFields, FlaskForm):
+class OrganisationForm(OrganisationFields, CheckedForm):
     pass
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CheckedForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
     next = HiddenField()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(CheckedForm):
     current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=256)])
     new_password = PasswordField("New password", validators=[DataRequired(), Length(max=256)])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(CheckedForm):
     email = EmailField("Colleague's e-mail", validators=[DataRequired(), Email(check_deliverability=False),
                                                          Length(max=254)])
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(CheckedForm):
     name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
     password = PasswordField("Choose a password", validators=[DataRequired(), Length(max=256)])

@@ -5,13 +5,13 @@ import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, session, url_for
 from flask_login import login_required, logout_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
 from app.admin.forms import ReasonForm
 from app.admin.routes import require_admin as admin_pages_only
 from app.db import utcnow
+from app.security.form_rules import CheckedForm
 from app.services.accounts import personal_data
 from app.services.errors import Conflict, ValidationFailed
 from app.web.form_helpers import apply_errors
@@ -22,7 +22,7 @@ admin_bp = Blueprint("personal_data_admin", __name__, url_prefix="/admin")
 admin_bp.before_request(admin_pages_only)
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(CheckedForm):
     password = PasswordField("Your password", validators=[DataRequired(), Length(max=256)])
 
 

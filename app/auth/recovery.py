@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from app.extensions import service_settings
+from app.security.form_rules import CheckedForm
 from app.security.limits import limiter, password_reset_limit
 from app.services.accounts import recovery as account_recovery
 from app.services.errors import NotFound, ValidationFailed
@@ -17,11 +17,11 @@ from app.web.request_context import actor_id, get_session
 bp = Blueprint("recovery", __name__)
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(CheckedForm):
     email = EmailField("Your account's e-mail", validators=[DataRequired(), Length(max=254)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(CheckedForm):
     password = PasswordField("New password (8 characters or more)", validators=[DataRequired(), Length(max=256)])
 
 

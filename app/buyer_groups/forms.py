@@ -1,9 +1,9 @@
 """The lead buyer's invitation form."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 
+from app.security.form_rules import CheckedForm
 from app.services.marketplace.buyer_groups import PARTY_ROLES
 
 
@@ -14,7 +14,7 @@ def _int_or_zero(value) -> int:
         return 0
 
 
-class InviteForm(FlaskForm):
+class InviteForm(CheckedForm):
     # validate_choice=False: an organisation missing from the list (already a co-owner, say) reaches the service,
     # which says why, instead of WTForms' bare "Not a valid choice".
     organisation_id = SelectField("Organisation", coerce=_int_or_zero, validate_choice=False)

@@ -1,15 +1,15 @@
 """Challenge forms."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.code_lists import CURRENCIES
+from app.security.form_rules import CheckedForm
 from app.web.form_helpers import COUNTRY_CHOICES, SECTOR_CHOICES, TRL_CHOICES
 
 
-class ChallengeForm(FlaskForm):
+class ChallengeForm(CheckedForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField("Summary (one or two sentences)", validators=[DataRequired(), Length(max=500)])
     problem_statement = TextAreaField("Problem statement", validators=[DataRequired(), Length(max=10000)])

@@ -1,19 +1,19 @@
 """Consultation forms: start (questions, deadline), respond, publish the report."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.security.form_rules import CheckedForm
 from app.services.procurement.consultation import MAX_REPORT, MAX_SUMMARY
 
 
-class StartConsultationForm(FlaskForm):
+class StartConsultationForm(CheckedForm):
     questions = TextAreaField("Questions to the market (one per line)", validators=[DataRequired()])
     deadline = DateField("Responses until", validators=[DataRequired(message="Give a date (YYYY-MM-DD).")])
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(CheckedForm):
     """The answers come as repeated ``answer`` fields, one per question, in order."""
 
     summary = StringField("One public line about your organisation (if listed)",
@@ -21,5 +21,5 @@ class ResponseForm(FlaskForm):
     list_publicly = BooleanField("List my organisation publicly as a respondent (answers stay private)")
 
 
-class ReportForm(FlaskForm):
+class ReportForm(CheckedForm):
     report = TextAreaField("Market engagement report", validators=[DataRequired(), Length(max=MAX_REPORT)])

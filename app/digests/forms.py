@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
-from flask_wtf import FlaskForm
 from wtforms import FloatField, SelectField, SelectMultipleField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.code_lists import SECTORS
+from app.security.form_rules import CheckedForm
 from app.services.digests.schedule import WEEKDAYS
 
 
-class DigestSettingsForm(FlaskForm):
+class DigestSettingsForm(CheckedForm):
     frequency = SelectField("How often", choices=[("weekly", "Weekly"), ("daily", "Daily"), ("off", "Never (off)")])
     weekday = SelectField("Day (weekly digests)", coerce=int, choices=list(enumerate(WEEKDAYS)))
     hour = SelectField("Hour", coerce=int, choices=[(h, f"{h:02d}:00") for h in range(24)])

@@ -1,17 +1,17 @@
 """Forms for awarding a pilot and recording its progress and outcome."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.code_lists import CURRENCIES
+from app.security.form_rules import CheckedForm
 from app.services.procurement.pilot_records import OUTCOMES
 from app.services.procurement.pilots import KpiData, MilestoneData
 from app.web.line_fields import LineError, day, number, split_lines
 
 
-class AwardForm(FlaskForm):
+class AwardForm(CheckedForm):
     target = SelectField("Award to", validators=[DataRequired(message="Choose an application or a solution.")])
     title = StringField("Pilot title (optional)", validators=[Optional(), Length(max=200)])
     site = StringField("Site", validators=[DataRequired(), Length(max=200)])
@@ -41,31 +41,31 @@ class AwardForm(FlaskForm):
         return kpis, milestones
 
 
-class StatusForm(FlaskForm):
+class StatusForm(CheckedForm):
     status = SelectField("New status", choices=[("running", "Start (running)"), ("completed", "Completed"),
                                                 ("cancelled", "Cancel")])
     reason = StringField("Reason (needed to cancel)", validators=[Optional(), Length(max=1000)])
 
 
-class MilestoneForm(FlaskForm):
+class MilestoneForm(CheckedForm):
     milestone_id = SelectField("Milestone", coerce=int)
     completed_on = DateField("Completed on", validators=[DataRequired(message="Give a date (YYYY-MM-DD).")])
 
 
-class MeasurementForm(FlaskForm):
+class MeasurementForm(CheckedForm):
     kpi_id = SelectField("KPI", coerce=int)
     measured_on = DateField("Measured on", validators=[DataRequired(message="Give a date (YYYY-MM-DD).")])
     value = DecimalField("Value", validators=[DataRequired(message="Give the measured value.")])
     note = StringField("Note", validators=[Optional(), Length(max=500)])
 
 
-class SpendForm(FlaskForm):
+class SpendForm(CheckedForm):
     spent_on = DateField("Paid on", validators=[DataRequired(message="Give a date (YYYY-MM-DD).")])
     amount = IntegerField("Amount", validators=[DataRequired(), NumberRange(min=1, max=10**12)])
     description = StringField("What for", validators=[Optional(), Length(max=300)])
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(CheckedForm):
     outcome = SelectField("Outcome", choices=[("", "Choose")] + list(OUTCOMES.items()),
                           validators=[DataRequired(message="Choose an outcome.")])
     rating = SelectField("Rating", choices=[("", "Choose")] + [(str(n), f"{n} of 5") for n in range(1, 6)],

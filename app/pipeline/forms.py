@@ -1,16 +1,16 @@
 """Pipeline forms: a planned challenge (need, sector, budget, currency, quarter, country)."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.code_lists import CURRENCIES
+from app.security.form_rules import CheckedForm
 from app.services.marketplace.pipeline import MAX_NEED, MAX_TITLE
 from app.web.form_helpers import COUNTRY_CHOICES, SECTOR_CHOICES
 
 
-class PipelineForm(FlaskForm):
+class PipelineForm(CheckedForm):
     title = StringField("Working title", validators=[DataRequired(), Length(max=MAX_TITLE)])
     need = TextAreaField("The need (what problem, for whom)", validators=[DataRequired(), Length(max=MAX_NEED)])
     sector = SelectField("Sector", choices=SECTOR_CHOICES, validators=[DataRequired(message="Choose a sector.")])

@@ -1,12 +1,12 @@
 """Solution forms."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.code_lists import PRICING_MODELS, SECTORS
+from app.security.form_rules import CheckedForm
 from app.web.form_helpers import TRL_CHOICES
 
 
@@ -15,7 +15,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class SolutionForm(FlaskForm):
+class SolutionForm(CheckedForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField("Summary (one or two sentences)", validators=[DataRequired(), Length(max=500)])
     description = TextAreaField("Description", validators=[DataRequired(), Length(max=10000)])

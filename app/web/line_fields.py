@@ -1,6 +1,7 @@
 """Parse 'one item per line, fields separated by |' text areas into rows (criteria, KPIs, milestones)."""
 from __future__ import annotations
 
+import math
 from datetime import date
 
 
@@ -22,9 +23,12 @@ def split_lines(text: str, min_fields: int, max_fields: int) -> list[list[str]]:
 
 def number(value: str, line: int) -> float:
     try:
-        return float(value.replace(",", ""))
+        parsed = float(value.replace(",", ""))
     except ValueError as exc:
         raise LineError(f"Line {line}: '{value}' is not a number.") from exc
+    if not math.isfinite(parsed):  # 'nan', 'inf' and '1e400' parse, but no one measured them
+        raise LineError(f"Line {line}: give a finite number, not '{value}'.")
+    return parsed
 
 
 def day(value: str, line: int) -> date:

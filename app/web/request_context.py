@@ -7,6 +7,7 @@ from flask import redirect, url_for
 from flask_login import current_user
 
 from app.db import get_session
+from app.security.input_rules import has_any_control_characters
 
 __all__ = ["actor_id", "get_session", "safe_next", "viewer_org_id"]
 
@@ -21,7 +22,8 @@ def viewer_org_id() -> int | None:
 
 def safe_next(target: str | None, default: str = "main.dashboard"):
     """Redirect to ``target`` only when it stays on this site; otherwise to ``default``."""
-    if target:
+    # Control characters (a CR LF from `next=/%0d%0a...`) cannot go into a Location header: go home instead.
+    if target and not has_any_control_characters(target):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") \
                 and "\\" not in target:

@@ -1,6 +1,8 @@
 """Only members of the owning organisation change a challenge or solution; drafts stay inside the organisation."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -11,7 +13,8 @@ from tests.factories import PASSWORD
 
 CHALLENGE_FORM = {
     "title": "Changed by someone", "summary": "Changed", "problem_statement": "Changed", "sector": "energy",
-    "trl_expected": "5", "currency": "EUR", "country": "FI", "deadline": "2099-01-31",
+    "trl_expected": "5", "currency": "EUR", "country": "FI",
+    "deadline": (date.today() + timedelta(days=365)).isoformat(),  # within the 10-year horizon
 }
 SOLUTION_FORM = {
     "title": "Changed by someone", "summary": "Changed", "description": "Changed", "sectors": ["energy"],

@@ -1,4 +1,5 @@
 """The main pages render for anonymous visitors and a buyer can post and publish a challenge."""
+from datetime import date, timedelta
 
 
 def test_public_pages_render(client, make):
@@ -14,7 +15,7 @@ def test_buyer_publishes_challenge_and_visitor_finds_it(app, make, auth):
     response = client.post("/challenges/new", data={
         "title": "Detect water leaks", "summary": "Find leaks fast", "problem_statement": "Pipes lose 30%.",
         "sector": "water", "tags": "leak, pipes", "trl_expected": "6", "currency": "EUR", "country": "FI",
-        "deadline": "2099-01-31",
+        "deadline": (date.today() + timedelta(days=365)).isoformat(),
     })
     assert response.status_code == 302
     challenge_path = response.headers["Location"]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.code_lists import COUNTRIES, CURRENCIES
 from app.db import utcnow
 from app.models import Challenge, User
+from app.security import input_rules
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from app.services.marketplace import challenge_access as access
 from app.services.marketplace import content_rules as rules
@@ -37,6 +38,7 @@ def publicly_listed():
     """SQL condition for challenges anyone may see and download: public status, not hidden."""
     return Challenge.status.in_(PUBLIC_STATUSES) & Challenge.hidden_at.is_(None)
 TEXT_LIMITS = {"title": 200, "summary": 500, "problem_statement": 10000, "desired_outcomes": 5000, "location": 200}
+SINGLE_LINE = {"title", "location"}
 MAX_BUDGET = 10**12
 
 
@@ -61,6 +63,7 @@ def validate(data: ChallengeData, *, now: datetime | None = None) -> dict[str, s
     """Field errors for challenge data; an empty dict means valid."""
     errors = rules.length_problems(asdict(data), TEXT_LIMITS, {"title", "summary", "problem_statement"})
     errors.update(rules.tag_problems(data.tags))
+    errors.update(rules.text_problems(asdict(data), data.tags))
     checks = {
         "sector": rules.sector_problem(data.sector),
         "trl_expected": rules.trl_problem(data.trl_expected),
@@ -78,7 +81,9 @@ def _deadline_problem(deadline: datetime | None, now: datetime) -> str | None:
         return "Give a submission deadline."
     if deadline.tzinfo is None:
         return "The deadline needs a time zone."
-    return None if deadline > now else "The deadline must be in the future."
+    if deadline <= now:
+        return "The deadline must be in the future."
+    return input_rules.horizon_problem(deadline, now.date())
 
 
 def _budget_problem(low: int | None, high: int | None) -> str | None:
@@ -131,10 +136,7 @@ def update_challenge(session: Session, actor_id: int, challenge_id: int, data: C
 
 
 def _fields(data: ChallengeData) -> dict:
-    values = asdict(data)
-    for name in TEXT_LIMITS:
-        values[name] = values[name].strip()
-    return values
+    return rules.clean_text(asdict(data), TEXT_LIMITS, SINGLE_LINE)
 
 
 def change_status(session: Session, actor_id: int, challenge_id: int, new_status: str, *,

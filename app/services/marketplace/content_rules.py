@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from app.code_lists import SECTORS
+from app.security import input_rules
 
 MAX_TAGS = 12
 MAX_TAG_LENGTH = 40
@@ -12,7 +13,7 @@ def clean_tags(raw: list[str] | str) -> list[str]:
     items = raw.split(",") if isinstance(raw, str) else raw
     seen: dict[str, None] = {}
     for item in items:
-        tag = " ".join(item.strip().lower().split())
+        tag = " ".join(input_rules.strip_bidi_controls(item).strip().lower().split())
         if tag:
             seen.setdefault(tag, None)
     return list(seen)
@@ -27,6 +28,24 @@ def length_problems(values: dict[str, str], limits: dict[str, int], required: se
         elif len(value) > limit:
             errors[field] = f"Keep this under {limit} characters (now {len(value)})."
     return errors
+
+
+def text_problems(values: dict[str, object], tags: list[str]) -> dict[str, str]:
+    """Control characters (NUL, escape ...) refused here too, so a script calling the service directly cannot
+    store what the forms and the API refuse (PostgreSQL would fail on NUL; SQLite would store it)."""
+    errors = input_rules.text_problems(values)
+    tag_problem = input_rules.text_problem(" ".join(tags))
+    if tag_problem:
+        errors["tags"] = tag_problem
+    return errors
+
+
+def clean_text(values: dict, limits: dict[str, int], single_line: set[str]) -> dict:
+    """Stored form of the text fields: trimmed, LF line breaks, no bidi controls in single-line fields."""
+    for name in limits:
+        text = input_rules.normalise_line_breaks(values[name])
+        values[name] = (input_rules.strip_bidi_controls(text) if name in single_line else text).strip()
+    return values
 
 
 def tag_problems(tags: list[str]) -> dict[str, str]:

@@ -16,6 +16,7 @@ from app.services.transitions import claim_status
 PUBLIC_STATUSES: tuple[str, ...] = ("published",)
 TRANSITIONS: dict[str, set[str]] = {"draft": {"published"}, "published": {"archived"}, "archived": {"published"}}
 TEXT_LIMITS = {"title": 200, "summary": 500, "description": 10000, "deployed_in": 500, "website": 300}
+SINGLE_LINE = {"title", "deployed_in", "website"}
 MAX_SECTORS = 3
 
 
@@ -36,6 +37,7 @@ def validate(data: SolutionData) -> dict[str, str]:
     """Field errors for solution data; an empty dict means valid."""
     errors = rules.length_problems(asdict(data), TEXT_LIMITS, {"title", "summary", "description"})
     errors.update(rules.tag_problems(data.tags))
+    errors.update(rules.text_problems(asdict(data), data.tags))
     sector_errors = [rules.sector_problem(code) for code in data.sectors]
     checks = {
         "sectors": next((e for e in sector_errors if e), None) or _sector_count_problem(data.sectors),
@@ -85,10 +87,7 @@ def _checked(data: SolutionData) -> dict:
     errors = validate(data)
     if errors:
         raise ValidationFailed(errors)
-    values = asdict(data)
-    for name in TEXT_LIMITS:
-        values[name] = values[name].strip()
-    return values
+    return rules.clean_text(asdict(data), TEXT_LIMITS, SINGLE_LINE)
 
 
 def create_solution(session: Session, actor_id: int, data: SolutionData) -> Solution:

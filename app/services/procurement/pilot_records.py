@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.models import KpiMeasurement, Pilot, PilotKpi, PilotMilestone, PilotSpend
+from app.security.input_rules import number_problem
 from app.services.errors import InvalidTransition, NotFound, ValidationFailed
 from app.services.procurement.pilots import FIRST_DAY, LAST_DAY, MAX_VALUE, owned_pilot
 from app.services.transitions import claim_status
@@ -59,7 +60,7 @@ def record_measurement(session: Session, actor_id: int, pilot_id: int, kpi_id: i
     if kpi is None:
         raise NotFound("No such KPI.")
     errors = {"measured_on": _date_problem(measured_on),
-              "value": None if value is not None else "Give the measured value.",
+              "value": "Give the measured value." if value is None else number_problem(value),
               "note": None if len(note) <= 500 else "At most 500 characters."}
     errors = {k: v for k, v in errors.items() if v}
     if errors:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.code_lists import CURRENCIES
 from app.db import utcnow
 from app.models import Application, Challenge, Match, Pilot, PilotKpi, PilotMilestone, Solution, User
+from app.security.input_rules import number_problem
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from app.services.marketplace import challenge_access as access
 from app.services.marketplace.challenges import TRANSITIONS as CHALLENGE_TRANSITIONS
@@ -88,6 +89,8 @@ def _kpi_problems(kpis: list[KpiData]) -> dict[str, str]:
             return {"kpis": "Each KPI needs a name (120 characters at most) and a unit (40 at most)."}
         if kpi.baseline is None or kpi.target is None:
             return {"kpis": f"KPI '{kpi.name.strip()}' needs a baseline and a target."}
+        if number_problem(kpi.baseline) or number_problem(kpi.target):
+            return {"kpis": f"KPI '{kpi.name.strip()}': give a finite number for the baseline and the target."}
     return {}
 
 
