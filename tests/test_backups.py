@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.db import new_session
 from app.models import Match
-from app.services import backups
+from app.services.operations import backups
 from tests.conftest import _empty_tables, _postgres_database, make_test_app
 from tests.factories import PASSWORD, Factory
 from tests.pilot_scenario import evaluated_pilot

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.config import ROOT
-from app.services import backups
+from app.services.operations import backups
 
 
 def alembic_config(database_url: str) -> Config:

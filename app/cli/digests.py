@@ -11,7 +11,7 @@ from app.mail import delivery
 from app.mail.smtp import SmtpSender, SmtpSettings
 from app.services.digests import runs as digests
 from app.services.errors import ServiceError
-from app.services.job_locks import exclusive_job
+from app.services.operations.job_locks import exclusive_job
 
 
 @click.group("digests")

@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.db import get_session
-from app.services.job_locks import JobAlreadyRunning, exclusive_job
+from app.services.operations.job_locks import JobAlreadyRunning, exclusive_job
 from app.services.recommendations import due, refresh
 from app.services.recommendations import rebuild as matches
 

@@ -7,8 +7,8 @@ import pytest
 
 from app.db import utcnow
 from app.models import JobLock
-from app.services import job_locks
-from app.services.job_locks import JobAlreadyRunning, exclusive_job
+from app.services.operations import job_locks
+from app.services.operations.job_locks import JobAlreadyRunning, exclusive_job
 
 
 def _engine(app):

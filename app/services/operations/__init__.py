@@ -1,0 +1,1 @@
+"""Platform operations: database backups and restores, and locks that keep long jobs from overlapping."""
