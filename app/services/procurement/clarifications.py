@@ -67,8 +67,9 @@ def ask(session: Session, actor_id: int, challenge_id: int, question: str) -> En
 
 
 def answer(session: Session, actor_id: int, challenge_id: int, enquiry_id: int, text: str, *,
-           settings: ServiceSettings) -> Enquiry:
-    """Publish (or correct) the answer to a question; followers are e-mailed once per question."""
+           settings: ServiceSettings, notify: bool = True) -> Enquiry:
+    """Publish (or correct) the answer to a question; followers are e-mailed once per question
+    (``notify=False``: no e-mail, for the demo data)."""
     challenge = access.authorise(session, actor_id, challenge_id, access.MANAGE)
     enquiry = session.get(Enquiry, enquiry_id)
     if enquiry is None or enquiry.challenge_id != challenge.id:
@@ -79,8 +80,9 @@ def answer(session: Session, actor_id: int, challenge_id: int, enquiry_id: int, 
         raise ValidationFailed({"answer": problem})
     enquiry.answer, enquiry.answered_by_id = text, actor_id
     enquiry.answered_at = enquiry.answered_at or utcnow()  # a correction keeps the first publication date
-    notify_followers(session, challenge, f"enquiry:{enquiry.id}", f"Answer published: {challenge.title}",
-                     "challenge_answer", settings, enquiry=enquiry)
+    if notify:
+        notify_followers(session, challenge, f"enquiry:{enquiry.id}", f"Answer published: {challenge.title}",
+                         "challenge_answer", settings, enquiry=enquiry)
     session.commit()
     return enquiry
 
@@ -122,8 +124,9 @@ def _notice_problems(data: NoticeData, challenge: Challenge) -> dict[str, str]:
 
 
 def publish_notice(session: Session, actor_id: int, challenge_id: int, data: NoticeData, *,
-                   settings: ServiceSettings) -> Notice:
-    """Publish an amendment, applying its deadline or budget change to the challenge; followers are e-mailed."""
+                   settings: ServiceSettings, notify: bool = True) -> Notice:
+    """Publish an amendment, applying its deadline or budget change to the challenge; followers are e-mailed
+    (``notify=False``: no e-mail, for the demo data)."""
     challenge = access.authorise(session, actor_id, challenge_id, access.MANAGE)
     if challenge.status not in NOTICE_STATUSES:
         raise Conflict(f"This challenge is {challenge.status}: notices are for challenges still under way.")
@@ -144,7 +147,8 @@ def publish_notice(session: Session, actor_id: int, challenge_id: int, data: Not
     session.add(notice)
     session.flush()
     due.mark_due(session, due.CHALLENGE, challenge.id)  # the deadline and budget are part of what is matched
-    notify_followers(session, challenge, f"notice:{notice.id}", f"Notice: {challenge.title}", "challenge_notice",
-                     settings, notice=notice)
+    if notify:
+        notify_followers(session, challenge, f"notice:{notice.id}", f"Notice: {challenge.title}",
+                         "challenge_notice", settings, notice=notice)
     session.commit()
     return notice

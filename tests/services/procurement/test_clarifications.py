@@ -119,3 +119,14 @@ def test_edit_form_refuses_deadline_or_budget_changes_of_an_open_challenge(db, g
     data.deadline, data.budget_max = challenge.deadline, 50000
     challenges.update_challenge(db, lead.id, challenge.id, data)
     assert challenge.title == "Renamed"
+
+
+def test_matched_innovators_follow_only_above_the_default_minimum_score(db, make, group):
+    from app.models import Match
+
+    _lead, _co, _obs, challenge = group
+    strong, weak = make.innovator(), make.innovator()
+    for user, score in ((strong, 0.6), (weak, 0.05)):
+        db.add(Match(challenge_id=challenge.id, solution_id=make.solution(user).id, score=score, model_version="t"))
+    db.commit()
+    assert interested_user_ids(db, challenge.id) == [strong.id]
