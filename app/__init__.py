@@ -76,6 +76,9 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     register_phased_procurement(app)
     app.register_blueprint(buyer_groups_bp)  # joint challenges: co-owners and observers
+    from app.clarifications.routes import bp as clarifications_bp
+
+    app.register_blueprint(clarifications_bp)  # questions, anonymised answers and notices of a challenge
     from app.api import register_api
 
     register_api(app)  # the JSON API at /api/v1 and its pages

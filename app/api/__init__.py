@@ -7,6 +7,7 @@ from flask import Flask
 def load_routes() -> None:
     """Import every route module, so the registry (and the OpenAPI document) is complete."""
     from app.api import account_routes, challenges, matches, openapi, organisations, pilots, solutions  # noqa: F401
+    from app.api import clarifications as _clarifications  # noqa: F401  (issue 12: answers and notices)
     from app.api import pipeline as _pipeline  # noqa: F401  (issue 13: the published pipeline)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
-from wtforms import FloatField, SelectField, SelectMultipleField
+from wtforms import BooleanField, FloatField, SelectField, SelectMultipleField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -22,3 +22,4 @@ class DigestSettingsForm(CheckedForm):
     min_score = FloatField("Minimum match score (0 to 1)", validators=[Optional()])
     sectors = SelectMultipleField("Only these sectors (none ticked: all)", choices=list(SECTORS.items()),
                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    follow_emails = BooleanField("E-mail me answers and notices for challenges I follow")

@@ -29,7 +29,8 @@ def saved_challenge_helpers():
 def _data(form: DigestSettingsForm) -> digest_preferences.PreferenceData:
     return digest_preferences.PreferenceData(
         frequency=form.frequency.data, weekday=form.weekday.data, hour=form.hour.data,
-        time_zone=form.time_zone.data or "", min_score=form.min_score.data, sectors=list(form.sectors.data or []))
+        time_zone=form.time_zone.data or "", min_score=form.min_score.data, sectors=list(form.sectors.data or []),
+        follow_emails=bool(form.follow_emails.data))
 
 
 @bp.route("/account/digests", methods=["GET", "POST"])

@@ -3,6 +3,7 @@ from app.models.api_token import ApiToken
 from app.models.application import Application, ConflictDeclaration, EvaluationCriterion, Score, ScoreChange
 from app.models.challenge import Challenge
 from app.models.challenge_party import ChallengeParty
+from app.models.clarification import ClarificationMail, Enquiry, Notice
 from app.models.consultation import Consultation, ConsultationResponse
 from app.models.content_version import ContentVersion
 from app.models.digest import DigestItem, DigestPreference, DigestRun, SavedChallenge
@@ -18,9 +19,9 @@ from app.models.solution import Solution, SolutionSector
 
 __all__ = [
     "AdminAuditEntry", "ApiToken", "Application", "Challenge", "ChallengeParty", "ChallengePhase",
-    "ConflictDeclaration", "Consultation", "ConsultationResponse", "ContentVersion", "DigestItem", "DigestPreference",
-    "DigestRun", "EvaluationCriterion", "Invitation", "JobLock", "KpiMeasurement", "Match", "MatchFeedback",
-    "MatchModelRecord", "MatchRefresh", "Organisation", "OutboxMessage", "PhaseApplication", "PhaseSelection",
-    "Pilot", "PilotKpi", "PilotMilestone", "PilotSpend", "PipelineItem", "Report", "SavedChallenge", "Score",
-    "ScoreChange", "Solution", "SolutionSector", "User",
+    "ClarificationMail", "ConflictDeclaration", "Consultation", "ConsultationResponse", "ContentVersion",
+    "DigestItem", "DigestPreference", "DigestRun", "Enquiry", "EvaluationCriterion", "Invitation", "JobLock",
+    "KpiMeasurement", "Match", "MatchFeedback", "MatchModelRecord", "MatchRefresh", "Notice", "Organisation",
+    "OutboxMessage", "PhaseApplication", "PhaseSelection", "Pilot", "PilotKpi", "PilotMilestone", "PilotSpend",
+    "PipelineItem", "Report", "SavedChallenge", "Score", "ScoreChange", "Solution", "SolutionSector", "User",
 ]

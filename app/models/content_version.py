@@ -18,7 +18,7 @@ from app.db import Base, UTCDateTime, utcnow
 PRIVATE_TABLES = frozenset({
     "admin_audit", "api_tokens", "conflict_declarations", "digest_items", "digest_preferences", "digest_runs",
     "invitations", "match_feedback", "match_models", "match_refresh", "matches", "outbox_messages", "reports",
-    "saved_challenges", "score_changes", "scores", "users", "content_versions",
+    "saved_challenges", "score_changes", "scores", "users", "content_versions", "clarification_mails",
 })
 ROW_ID = 1
 PENDING = "public_content_changed"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime, utcnow
@@ -28,6 +28,8 @@ class DigestPreference(Base):
     time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)  # IANA name
     min_score: Mapped[float] = mapped_column(Float, default=DEFAULT_MIN_SCORE)
     sectors: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty = every sector
+    # Answers and notices of challenges the user follows (saved, applied to, matched): sent at once, not digested.
+    follow_emails: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

@@ -99,12 +99,23 @@ def test_innovator_cannot_post_a_challenge(client, make, tokens):
 
 def test_patch_changes_only_the_given_fields(client, make, tokens):
     buyer = make.buyer()
-    challenge = make.challenge(buyer, title="Old title")
+    challenge = make.challenge(buyer, title="Old title", publish=False)
     response = client.patch(f"/api/v1/challenges/{challenge.id}", json={"title": "New title", "budget_max": 90000},
                             headers=tokens.headers(buyer))
     assert response.status_code == 200
     body = response.get_json()
     assert (body["title"], body["budget_max"], body["sector"]) == ("New title", 90000, "mobility")
+
+
+def test_patch_of_an_open_challenges_budget_points_to_a_notice(client, make, tokens):
+    buyer = make.buyer()
+    challenge = make.challenge(buyer, title="Old title")  # open: deadline and budget change through a notice
+    response = client.patch(f"/api/v1/challenges/{challenge.id}", json={"title": "New title", "budget_max": 90000},
+                            headers=tokens.headers(buyer))
+    assert response.status_code == 422 and "through a notice" in str(response.get_json())
+    response = client.patch(f"/api/v1/challenges/{challenge.id}", json={"title": "New title"},
+                            headers=tokens.headers(buyer))
+    assert response.status_code == 200 and response.get_json()["title"] == "New title"
 
 
 def test_cannot_edit_another_organisations_challenge(client, make, tokens, db):

@@ -145,6 +145,14 @@ MATRIX.update({
     ("consultation.open_challenge", "POST"): OWNER_POST,
     ("consultation.respond", "POST"): E(TO_LOGIN, DENIED, DENIED, 403, DENIED),  # owners do not answer themselves
 })
+# Issue 12: clarifications of the owner's draft (nobody asks about a draft; the sample question id is nobody's).
+MATRIX.update({
+    ("clarifications.ask", "POST"): E(TO_LOGIN, DENIED, DENIED, DENIED, DENIED),
+    ("clarifications.questions", "GET"): OWNER_ONLY,
+    ("clarifications.answer", "POST"): E(TO_LOGIN, DENIED, DENIED, 404, DENIED),
+    ("clarifications.new_notice", "GET"): OWNER_ONLY, ("clarifications.new_notice", "POST"): OWNER_POST,
+    ("api.get_challenge_clarifications", "GET"): API_DRAFT,
+})
 # Plausible form values, so a request reaches the ownership check instead of stopping at form validation.
 FORM = {"status": "open", "reason": "authorisation matrix", "decision": "shortlisted", "no_conflict": "yes",
         "outcome": "resolved"}

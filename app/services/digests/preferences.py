@@ -24,6 +24,7 @@ class PreferenceData:
     time_zone: str = DEFAULT_TIME_ZONE
     min_score: float = DEFAULT_MIN_SCORE
     sectors: list[str] = field(default_factory=list)
+    follow_emails: bool = True  # answers and notices of followed challenges, sent as they are published
 
 
 class UnsubscribeLinkInvalid(NotFound):
@@ -53,7 +54,8 @@ def preferences_for(session: Session, user_id: int) -> PreferenceData:
     if row is None:
         return PreferenceData()
     return PreferenceData(frequency=row.frequency, weekday=row.weekday, hour=row.hour, time_zone=row.time_zone,
-                          min_score=row.min_score, sectors=list(row.sectors or []))
+                          min_score=row.min_score, sectors=list(row.sectors or []),
+                          follow_emails=row.follow_emails)
 
 
 def _row(session: Session, user_id: int) -> DigestPreference:
@@ -76,6 +78,7 @@ def save_preferences(session: Session, actor_id: int, data: PreferenceData) -> P
     row = _row(session, actor_id)
     row.frequency, row.weekday, row.hour = data.frequency, data.weekday, data.hour
     row.time_zone, row.min_score, row.sectors = data.time_zone, float(data.min_score), data.sectors
+    row.follow_emails = bool(data.follow_emails)
     session.commit()
     return data
 

@@ -125,6 +125,8 @@ def update_challenge(session: Session, actor_id: int, challenge_id: int, data: C
     if challenge.status not in EDITABLE_STATUSES:
         raise InvalidTransition(f"A challenge in {challenge.status} can no longer be edited.")
     data.tags = rules.clean_tags(data.tags)
+    if challenge.status == "open":
+        _keep_terms_of_open_challenge(challenge, data)
     errors = validate(data)
     if errors:
         raise ValidationFailed(errors)
@@ -133,6 +135,24 @@ def update_challenge(session: Session, actor_id: int, challenge_id: int, data: C
     due.mark_due(session, due.CHALLENGE, challenge.id)  # same transaction as the change
     session.commit()
     return challenge
+
+
+NOTICE_ONLY = ("An open challenge's {what} changes only through a notice, so every follower is told: "
+               "use “Publish a notice” on the challenge page.")
+
+
+def _keep_terms_of_open_challenge(challenge: Challenge, data: ChallengeData) -> None:
+    """Refuse a deadline or budget change of an open challenge (app.services.procurement.clarifications does it)."""
+    errors = {}
+    if data.deadline is not None and data.deadline.date() != challenge.deadline.date():
+        errors["deadline"] = NOTICE_ONLY.format(what="deadline")
+    else:
+        data.deadline = challenge.deadline  # the form only carries the date: keep the stored time of day
+    if (data.budget_min, data.budget_max, data.currency) != (challenge.budget_min, challenge.budget_max,
+                                                             challenge.currency):
+        errors["budget_min"] = NOTICE_ONLY.format(what="budget")
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _fields(data: ChallengeData) -> dict:

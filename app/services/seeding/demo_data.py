@@ -17,12 +17,13 @@ from app.services.accounts import passwords
 from app.services.accounts import users as accounts
 from app.services.marketplace import challenges, solutions
 from app.services.seeding import buyer_groups as group_seeding
+from app.services.seeding import clarifications as clarification_seeding
 from app.services.seeding import pilots as pilot_seeding
 from app.services.settings import ServiceSettings
 
 DEMO_PASSWORD = "civimatch-demo"  # noqa: S105 (published demo logins, see README)
 SEED_FILES = ("organisations", "challenges", "solutions")
-OPTIONAL_SEED_FILES = ("pilots", "buyer_groups")  # app.services.seeding.pilots, app.services.seeding.buyer_groups
+OPTIONAL_SEED_FILES = ("pilots", "buyer_groups", "clarifications")  # each loaded by app.services.seeding.<name>
 
 
 class SeedFileError(Exception):
@@ -35,7 +36,7 @@ class SeedReport:
     existing: Counter = field(default_factory=Counter)
 
     def summary(self) -> str:
-        kinds = SEED_FILES + ("applications", "pilots", "buyer_groups")
+        kinds = SEED_FILES + ("applications", "pilots", "buyer_groups", "clarifications")
         parts = [f"{kind}: {self.created[kind]} created, {self.existing[kind]} already there" for kind in kinds]
         return "; ".join(parts)
 
@@ -85,6 +86,9 @@ def _load_rows(session: Session, data: dict[str, list[dict]], settings: ServiceS
         progress(1)
     for entry in data.get("buyer_groups", []):  # joint challenges: before pilots, which may award them
         group_seeding.load_group(session, users, entry, settings, report)
+        progress(1)
+    for entry in data.get("clarifications", []):  # questions while the joint challenge is still open
+        clarification_seeding.load_entry(session, users, entry, settings, report)
         progress(1)
     for entry in data.get("pilots", []):
         pilot_seeding.load_entry(session, users, data, entry, settings, report)

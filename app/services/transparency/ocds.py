@@ -13,7 +13,7 @@ from app.services.errors import NotFound
 from app.services.marketplace.challenges import publicly_listed
 from app.services.procurement.applications import criteria_of
 from app.services.procurement.pilot_records import OUTCOMES
-from app.services.transparency import ocds_joint
+from app.services.transparency import ocds_clarifications, ocds_joint
 
 BID_EXTENSION = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -45,7 +45,8 @@ def release_package(session: Session, prefix: str, base_url: str) -> dict:
     return {
         "uri": f"{base_url}/open-data/ocds.json", "version": "1.1", "publishedDate": stamp(utcnow()),
         "publisher": {"name": "CiviMatch", "uri": base_url}, "license": LICENSE,
-        "publicationPolicy": f"{base_url}/open-data", "extensions": [BID_EXTENSION], "releases": releases,
+        "publicationPolicy": f"{base_url}/open-data",
+        "extensions": [BID_EXTENSION, ocds_clarifications.ENQUIRY_EXTENSION], "releases": releases,
     }
 
 
@@ -130,6 +131,7 @@ def _tender(session: Session, challenge: Challenge, process: str, applications: 
     if criteria:
         tender["awardCriteria"] = "ratedCriteria"
         tender["awardCriteriaDetails"] = "; ".join(f"{c.name} (weight {c.weight})" for c in criteria)
+    ocds_clarifications.add_to_tender(session, tender, challenge, process, stamp)
     return tender
 
 

@@ -1,0 +1,1 @@
+"""Clarifications of a challenge: questions and anonymised answers, notices (amendments)."""
