@@ -1,4 +1,7 @@
 """Match pages: owners see ranked lists with reasons and filters; nobody else does."""
+from sqlalchemy import func, select
+
+from app.models import MatchFeedback
 from app.services.recommendations import rebuild as matches
 
 
@@ -57,6 +60,28 @@ def test_feedback_on_anothers_pair_is_refused_and_changes_nothing(client, auth, 
     auth.logout()
     auth.login("b@city.example")
     assert "Acoustic leak detection" in client.get(f"/challenges/{challenge.id}/matches").get_data(as_text=True)
+
+
+def test_feedback_on_a_pair_with_an_item_the_user_may_not_see_is_404_and_stores_nothing(client, auth, make, db):
+    buyer, innovator, challenge, solution = _setup(make, db)
+    draft_challenge = make.challenge(buyer, publish=False, title="Draft: leak pilot")
+    draft_solution = make.solution(make.innovator(email="x@other.example"), publish=False, title="Draft sensor")
+    auth.login("i@firm.example")  # owns `solution`; may not see another organisation's draft challenge
+    for verdict in ("relevant", "not_relevant", "hidden"):
+        response = client.post("/matches/feedback", data={"challenge_id": draft_challenge.id,
+                                                          "solution_id": solution.id, "verdict": verdict})
+        assert response.status_code == 404
+    auth.logout()
+    auth.login("b@city.example")  # owns `challenge`; may not see the other innovator's draft solution
+    response = client.post("/matches/feedback", data={"challenge_id": challenge.id,
+                                                      "solution_id": draft_solution.id, "verdict": "relevant"})
+    assert response.status_code == 404
+    assert db.scalar(select(func.count()).select_from(MatchFeedback)) == 0
+    # the same actors on visible pairs are still heard
+    response = client.post("/matches/feedback", data={"challenge_id": challenge.id, "solution_id": solution.id,
+                                                      "verdict": "relevant"})
+    assert response.status_code in (302, 303)
+    assert db.scalar(select(func.count()).select_from(MatchFeedback)) == 1
 
 
 def test_hide_from_the_innovator_side(client, auth, make, db):

@@ -160,6 +160,15 @@ def record_feedback(session: Session, actor_id: int, challenge_id: int, solution
     own = challenge if challenge.organisation_id == actor.organisation_id else solution
     if own.organisation_id != actor.organisation_id:
         raise Forbidden("You can only give feedback on matches for your own items.")
+    # The other side must be one the actor may see: a mark on another organisation's draft (or a
+    # moderated item) would store a row about something that, to this user, does not exist.
+    try:
+        if own is challenge:
+            solution_service.view_solution(session, solution.id, actor.organisation_id)
+        else:
+            challenge_service.view_challenge(session, challenge.id, actor.organisation_id)
+    except NotFound:
+        raise NotFound("No such match.") from None
     existing = session.scalar(select(MatchFeedback).where(and_(
         MatchFeedback.organisation_id == actor.organisation_id, MatchFeedback.challenge_id == challenge_id,
         MatchFeedback.solution_id == solution_id)))
