@@ -13,11 +13,14 @@ from app.services.marketplace import solutions as solution_service
 from app.services.pagination import Page, paginate
 from app.services.recommendations import due
 from app.services.recommendations import rebuild as matches
+from app.services.recommendations.strength import DEFAULT_MIN_BAND, min_score_for
 
 
 @dataclass
 class MatchFilters:
     min_score: float = 0.0
+    # Lists show this calibrated band and above unless asked otherwise: nothing weaker is a "match for you".
+    min_band: str = DEFAULT_MIN_BAND
     sector: str = ""
     trl_min: int | None = None
     page: int = 1
@@ -45,7 +48,7 @@ def _visible_pairs(org_id: int) -> Select:
 
 
 def _filtered(statement: Select, filters: MatchFilters, other: type) -> Select:
-    statement = statement.where(Match.score >= filters.min_score)
+    statement = statement.where(Match.score >= max(filters.min_score, min_score_for(filters.min_band)))
     if other is Solution:
         if filters.sector:
             sector_ids = select(SolutionSector.solution_id).where(SolutionSector.sector == filters.sector)
