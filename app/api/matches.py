@@ -14,7 +14,7 @@ MATCH_PAGE = schemas.page_of(schemas.MATCH, "MatchPage")
 
 
 def _filters(query: dict) -> match_lists.MatchFilters:
-    return match_lists.MatchFilters(min_score=query["min_score"], sector=query.get("sector", ""),
+    return match_lists.MatchFilters(min_score=query["min_score"], min_band="weak", sector=query.get("sector", ""),
                                     trl_min=query.get("trl_min"), page=query["page"], per_page=query["per_page"])
 
 

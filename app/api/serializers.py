@@ -8,6 +8,7 @@ from flask import current_app, request
 
 from app.models import ApiToken, Challenge, Match, Organisation, Solution, User
 from app.services.pagination import Page
+from app.services.recommendations.strength import strength_of
 
 API_ROOT = "/api/v1"
 
@@ -70,10 +71,13 @@ def organisation_profile(org: Organisation, own_challenges: list, own_solutions:
 
 
 def match(row: Match, verdict: str | None, side: str) -> dict:
-    """A stored pair as the owner of its ``side`` ("challenge" or "solution") sees it."""
+    """A stored pair as the owner of its ``side`` ("challenge" or "solution") sees it: the raw
+    ``score`` and, apart, the calibrated ``strength`` and its ``band`` that pages and e-mails show."""
+    shown = strength_of(min(1.0, max(0.0, float(row.score))))
     return {
         "challenge": item_ref(row.challenge), "solution": item_ref(row.solution),
-        "score": min(1.0, max(0.0, float(row.score))), "rank_for_challenge": row.rank_for_challenge,
+        "score": min(1.0, max(0.0, float(row.score))), "strength": shown.probability, "band": shown.band,
+        "rank_for_challenge": row.rank_for_challenge,
         "rank_for_solution": row.rank_for_solution,
         "reasons": [{"kind": str(r.get("kind", "")), "text": str(r.get("text", ""))}
                     for r in row.reasons_seen_by(side)],

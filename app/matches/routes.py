@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from app.code_lists import SECTORS
 from app.services.marketplace import challenges, solutions
-from app.services.recommendations import due
+from app.services.recommendations import due, strength
 from app.services.recommendations import match_queries as match_lists
 from app.services.recommendations import rebuild as matches
 from app.web.form_helpers import ActionForm
@@ -23,8 +23,10 @@ def _filters() -> match_lists.MatchFilters:
         min_score = 0.0
     trl = args.get("trl_min", "")
     page = args.get("page", "1")
+    band = args.get("min_strength", "")
     return match_lists.MatchFilters(
-        min_score=min_score, sector=args.get("sector") if args.get("sector") in SECTORS else "",
+        min_score=min_score, min_band=band if band in strength.BANDS else strength.DEFAULT_MIN_BAND,
+        sector=args.get("sector") if args.get("sector") in SECTORS else "",
         trl_min=int(trl) if trl.isdigit() and 1 <= int(trl) <= 9 else None,
         page=int(page) if page.isdigit() and int(page) < 10**6 else 1,
     )
@@ -35,7 +37,8 @@ def _render(page, title: str, subject=None, also=None, refresh_status=None):
     verdicts = match_lists.verdicts(get_session(), current_user.organisation_id, pairs)
     return render_template("matches/list.html", page=page, title=title, subject=subject, filters=_filters(),
                            verdicts=verdicts, action_form=ActionForm(), buyer_view=current_user.is_buyer,
-                           also=also or {}, refresh_status=refresh_status)
+                           also=also or {}, refresh_status=refresh_status, bands=strength.BANDS,
+                           default_band=strength.DEFAULT_MIN_BAND)
 
 
 @bp.route("/matches")

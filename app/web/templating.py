@@ -7,6 +7,7 @@ from flask import Flask, request, url_for
 
 from app.code_lists import COUNTRIES, ORG_KINDS, PRICING_MODELS, SECTORS, TRL_LABELS, country_name, sector_label
 from app.display_formats import closes_in, money, short_date
+from app.services.recommendations.strength import strength_of
 
 
 def url_with(**changes) -> str:
@@ -25,7 +26,7 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         sector=sector_label, country=country_name, closes_in=closes_in, money=money,
         kind=lambda code: ORG_KINDS.get(code, code), pricing=lambda code: PRICING_MODELS.get(code, code),
-        date=short_date,
+        date=short_date, strength=strength_of,
     )
     app.jinja_env.globals.update(
         SECTORS=SECTORS, COUNTRIES=COUNTRIES, TRL_LABELS=TRL_LABELS, url_with=url_with,

@@ -5,6 +5,7 @@ import pytest
 
 from app.models import Match, MatchFeedback
 from app.services.recommendations import rebuild as matches
+from app.services.recommendations.strength import strength_of
 
 
 @pytest.fixture
@@ -24,6 +25,9 @@ def test_buyer_reads_ranked_solutions_with_reasons(client, pair, tokens):
     body = client.get(f"/api/v1/challenges/{challenge.id}/matches", headers=tokens.headers(buyer)).get_json()
     [item] = body["items"]
     assert item["solution"]["id"] == solution.id and 0 < item["score"] <= 1
+    # the calibrated strength and its band travel apart from the raw score, as pages and e-mails show them
+    assert item["strength"] == strength_of(item["score"]).probability and 0 <= item["strength"] <= 1
+    assert item["band"] == strength_of(item["score"]).band
     assert item["reasons"] and all(reason["text"] for reason in item["reasons"])
     assert "charging" in " ".join(reason["text"] for reason in item["reasons"])
     assert item["feedback"] is None

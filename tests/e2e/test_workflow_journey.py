@@ -22,7 +22,16 @@ def _market(make):
     challenge = make.challenge(buyer, title="Smart charging for our bus depot")
     applied = make.challenge(buyer, title="Electric ferry charging at the harbour",
                              summary="Charge electric ferries during short stops.")
-    solutions = [make.solution(innovator, title=f"Depot charging optimiser {n}") for n in range(3)]
+    solutions = [make.solution(innovator, title=f"Depot charging optimiser {n}",
+                               description="Schedules the charging of electric buses and ferries during short stops.")
+                 for n in range(3)]
+    # Unrelated items make "charging" a rare word, so the pairs are matches of possible strength or more,
+    # which the lists show by default (among a handful of look-alike items every word is common).
+    make.challenge(buyer, title="School meal planning", summary="Healthy school meals with less food waste.")
+    make.solution(make.innovator(email="meals@workflow.example"), title="Canteen waste tracker",
+                  description="Weighs plate waste in school canteens.")
+    make.solution(make.innovator(email="trees@workflow.example"), title="Street tree watering sensors",
+                  description="Soil moisture sensors tell crews which trees need water.")
     matches.rebuild(make.session)
     applications.apply_to_challenge(make.session, innovator.id, applied.id, applications.ApplicationData(
         solution_id=solutions[0].id, approach="We schedule ferry charging around the timetable at every stop.",

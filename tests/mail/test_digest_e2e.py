@@ -73,7 +73,8 @@ def test_seeded_buyer_and_innovator_receive_correct_digests_from_the_cli(app, db
 
     text = _text(innovator_mail)
     assert innovator_mail["Subject"] == "CiviMatch digest: 1 new challenge for you"
-    assert "Electrify the bus depot" in text and "City of Espoo" in text and "83% match" in text
+    assert "Electrify the bus depot" in text and "City of Espoo" in text
+    assert "Strong match (95% likely relevant)" in text and "% match" not in text
     assert "shares: bus fleet, overnight charging, depot" in text and "TRL 7 ≥ required 6" in text
     assert re.search(r"closes in (9|10) days", text)
     assert "Old closed tender" not in text

@@ -95,7 +95,7 @@ def test_digest_is_composed_without_an_app_context(app):
 
     assert email.subject == "CiviMatch digest: 1 new solution for you"
     assert f"{BASE}/solutions/11" in email.text and f'href="{BASE}/solutions/11"' in email.html
-    assert "83% match" in email.text and "closes in 3 days" in email.text
+    assert "Strong match (95% likely relevant)" in email.text and "closes in 3 days" in email.text
     assert f"Change what and when you receive: {BASE}/account/digests" in email.text
     unsubscribe = email.headers["List-Unsubscribe"]
     assert unsubscribe.startswith(f"<{BASE}/unsubscribe/") and "<mailto:stop@civimatch.example" in unsubscribe

@@ -117,7 +117,7 @@ def test_admin_previews_the_next_digest_of_a_user(client, db, make):
     _admin(db)
     client.post("/login", data={"email": "root@civimatch.example", "password": "a long admin password 42"})
     page = client.get(f"/admin/digests/preview/{innovator.id}")
-    assert page.status_code == 200 and b"Electrify the bus depot" in page.data and b"77% match" in page.data
+    assert page.status_code == 200 and b"Electrify the bus depot" in page.data and b"Strong match" in page.data
     html = client.get(f"/admin/digests/preview/{innovator.id}/email.html")
     assert html.status_code == 200 and b"shares: depot charging" in html.data
     assert db.scalars(select(OutboxMessage)).all() == []  # a preview sends and stores nothing

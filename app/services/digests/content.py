@@ -2,8 +2,9 @@
 
 Rules that hold for every section: only open challenges and published solutions (never draft, closed,
 archived or moderated ones), never an organisation's own items, never a pair the organisation marked
-"hidden" or "not relevant", never an item already e-mailed to this user (digest_items), and only matches
-at or above the user's minimum score and in the user's sectors (when chosen).
+"hidden" or "not relevant", never an item the user already acted on (saved, applied to, marked: news.py)
+or already e-mailed to this user (digest_items), and only matches at or above the user's minimum score,
+never below the lists' default minimum strength band, and in the user's sectors (when chosen).
 """
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from sqlalchemy.orm import Session, aliased
 from app import models
 from app.models import Challenge, DigestItem, Match, MatchFeedback, Organisation, SavedChallenge, Solution
 from app.models.solution import SolutionSector
+from app.services.digests.news import buyer_acted, innovator_acted
 from app.services.digests.preferences import PreferenceData
+from app.services.recommendations.strength import default_min_score, strength_of
 
 MAX_MATCHES = 10  # per digest; the rest wait for the next one (they are not marked sent)
 MAX_APPLICATIONS = 20
@@ -47,6 +50,11 @@ class DigestEntry:
     score: float | None = None
     reasons: list[str] = field(default_factory=list)
     deadline: datetime | None = None
+
+    @property
+    def strength(self):
+        """The calibrated strength the e-mail shows (the raw score is never shown as a percentage)."""
+        return strength_of(self.score)
 
 
 @dataclass
@@ -108,7 +116,7 @@ def build_contents(session: Session, recipients: list[Recipient], now: datetime)
 
 
 def _floor(recipients: list[Recipient]) -> float:
-    return min(r.preferences.min_score for r in recipients)
+    return max(default_min_score(), min(r.preferences.min_score for r in recipients))
 
 
 def _innovator_matches(session, recipients, now, sent, contents) -> None:
@@ -126,14 +134,15 @@ def _innovator_matches(session, recipients, now, sent, contents) -> None:
     by_org = defaultdict(list)
     for row in rows:
         by_org[row[4]].append(row)
+    acted = innovator_acted(session, {r.user_id: r.organisation_id for r in recipients})
     for recipient in recipients:
-        prefs, seen = recipient.preferences, sent[recipient.user_id]
+        prefs, seen, done = recipient.preferences, sent[recipient.user_id], acted[recipient.user_id]
         entries: dict[int, DigestEntry] = {}
         for cid, _sid, score, reasons, _org, sol_title, title, sector, deadline, buyer_name in \
                 by_org[recipient.organisation_id]:
             key = f"challenge:{cid}"
             wrong_sector = bool(prefs.sectors) and sector not in prefs.sectors
-            if cid in entries or key in seen or score < prefs.min_score or wrong_sector:
+            if cid in entries or cid in done or key in seen or score < prefs.min_score or wrong_sector:
                 continue
             entries[cid] = DigestEntry(key=key, kind="challenge", challenge_id=cid, target_id=cid, title=title,
                                        organisation_name=buyer_name, context=f"fits your solution “{sol_title}”",
@@ -171,11 +180,13 @@ def _buyer_matches(session, recipients, now, sent, contents) -> None:
     by_org = defaultdict(list)
     for row in rows:
         by_org[row[4]].append(row)
+    done = buyer_acted(session, {r.organisation_id for r in recipients})
     for recipient in recipients:
         prefs, seen, entries = recipient.preferences, sent[recipient.user_id], []
         for cid, sid, score, reasons, _org, ch_title, sol_title, innovator_name in by_org[recipient.organisation_id]:
             key = f"match:{cid}:{sid}"
-            if key in seen or score < prefs.min_score or (prefs.sectors and not sectors[sid] & set(prefs.sectors)):
+            if (cid, sid) in done or key in seen or score < prefs.min_score \
+                    or (prefs.sectors and not sectors[sid] & set(prefs.sectors)):
                 continue
             entries.append(DigestEntry(key=key, kind="solution", challenge_id=cid, target_id=sid, title=sol_title,
                                        organisation_name=innovator_name, context=f"for your challenge “{ch_title}”",

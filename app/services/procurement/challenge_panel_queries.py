@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.models import Application, Challenge, EvaluationCriterion, Match, MatchFeedback, Pilot, Solution, User
 from app.services.marketplace import challenge_access as access
 from app.services.procurement.applications import accepting_applications, criteria_of
+from app.services.recommendations.strength import default_min_score
 from app.services.transparency.pilot_register_queries import pilots_of_challenge
 
 
@@ -46,13 +47,15 @@ def challenge_panel(session: Session, challenge: Challenge, viewer_id: int | Non
 
 
 def matching_solution_count(session: Session, challenge_id: int, org_id: int) -> int:
-    """How many published solutions the challenge's matches page lists (pairs the buyer hid left out)."""
+    """How many published solutions the challenge's matches page lists by default (pairs the buyer hid
+    and those below the default strength band left out)."""
     hidden = select(MatchFeedback.id).where(
         MatchFeedback.organisation_id == org_id, MatchFeedback.verdict == "hidden",
         MatchFeedback.challenge_id == Match.challenge_id, MatchFeedback.solution_id == Match.solution_id)
     statement = (select(func.count()).select_from(Match).join(Match.solution)
                  .where(Match.challenge_id == challenge_id, Solution.status == "published",
-                        Solution.hidden_at.is_(None), Solution.organisation_id != org_id, ~hidden.exists()))
+                        Solution.hidden_at.is_(None), Solution.organisation_id != org_id, ~hidden.exists(),
+                        Match.score >= default_min_score()))
     return session.scalar(statement) or 0
 
 

@@ -13,11 +13,14 @@ from app.services.marketplace import solutions as solution_service
 from app.services.pagination import Page, paginate
 from app.services.recommendations import due
 from app.services.recommendations import rebuild as matches
+from app.services.recommendations.strength import DEFAULT_MIN_BAND, min_score_for
 
 
 @dataclass
 class MatchFilters:
     min_score: float = 0.0
+    # Lists show this calibrated band and above unless asked otherwise: nothing weaker is a "match for you".
+    min_band: str = DEFAULT_MIN_BAND
     sector: str = ""
     trl_min: int | None = None
     page: int = 1
@@ -45,7 +48,7 @@ def _visible_pairs(org_id: int) -> Select:
 
 
 def _filtered(statement: Select, filters: MatchFilters, other: type) -> Select:
-    statement = statement.where(Match.score >= filters.min_score)
+    statement = statement.where(Match.score >= max(filters.min_score, min_score_for(filters.min_band)))
     if other is Solution:
         if filters.sector:
             sector_ids = select(SolutionSector.solution_id).where(SolutionSector.sector == filters.sector)
@@ -160,6 +163,15 @@ def record_feedback(session: Session, actor_id: int, challenge_id: int, solution
     own = challenge if challenge.organisation_id == actor.organisation_id else solution
     if own.organisation_id != actor.organisation_id:
         raise Forbidden("You can only give feedback on matches for your own items.")
+    # The other side must be one the actor may see: a mark on another organisation's draft (or a
+    # moderated item) would store a row about something that, to this user, does not exist.
+    try:
+        if own is challenge:
+            solution_service.view_solution(session, solution.id, actor.organisation_id)
+        else:
+            challenge_service.view_challenge(session, challenge.id, actor.organisation_id)
+    except NotFound:
+        raise NotFound("No such match.") from None
     existing = session.scalar(select(MatchFeedback).where(and_(
         MatchFeedback.organisation_id == actor.organisation_id, MatchFeedback.challenge_id == challenge_id,
         MatchFeedback.solution_id == solution_id)))

@@ -44,7 +44,8 @@ def test_innovator_digest_lists_new_challenge_with_score_reasons_buyer_and_deadl
     assert report.queued == 2  # the innovator and the buyer each get one
     text = digest_for(db, innovator).text_body
     assert "Electrify the bus depot" in text and "City of Espoo" in text
-    assert "82% match" in text and "shares: bus fleet, depot charging" in text
+    assert "Strong match (95% likely relevant)" in text and "% match" not in text
+    assert "shares: bus fleet, depot charging" in text
     assert "closes in 20 days" in text
     assert f"http://civimatch.test/challenges/{challenge.id}" in text
     buyer_text = digest_for(db, buyer).text_body
@@ -88,12 +89,63 @@ def test_hidden_and_not_relevant_pairs_never_appear(app, db, pair, verdict):
     assert digest_for(db, buyer) is not None  # the buyer's organisation gave no such verdict
 
 
-def test_relevant_feedback_does_not_suppress(app, db, pair):
+@pytest.mark.parametrize("verdict", ["relevant", "not_relevant", "hidden"])
+def test_a_challenge_the_innovator_marked_on_any_solution_is_not_news(app, db, pair, make, verdict):
+    buyer, innovator, challenge, solution = pair
+    other = make.solution(innovator, title="Depot energy twin")
+    store_match(db, challenge, solution, 0.9)
+    store_match(db, challenge, other, 0.8)
+    give_feedback(db, innovator.organisation_id, challenge, other, verdict)  # marked with the other solution
+    run(app, db)
+    assert digest_for(db, innovator) is None
+    assert "Depot charging optimiser" in digest_for(db, buyer).text_body  # the buyer marked nothing
+
+
+def test_a_pair_the_buyer_marked_relevant_is_not_news(app, db, pair):
     buyer, innovator, challenge, solution = pair
     store_match(db, challenge, solution, 0.9)
-    give_feedback(db, innovator.organisation_id, challenge, solution, "relevant")
+    give_feedback(db, buyer.organisation_id, challenge, solution, "relevant")
     run(app, db)
+    assert digest_for(db, buyer) is None
     assert digest_for(db, innovator) is not None
+
+
+def test_a_challenge_the_user_saved_is_not_news(app, db, pair):
+    buyer, innovator, challenge, solution = pair
+    store_match(db, challenge, solution, 0.9)
+    db.add(SavedChallenge(user_id=innovator.id, challenge_id=challenge.id))
+    db.commit()
+    run(app, db)
+    assert digest_for(db, innovator) is None
+
+
+def test_an_application_is_not_news_as_a_match_to_either_side(app, db, pair):
+    buyer, innovator, challenge, solution = pair
+    store_match(db, challenge, solution, 0.9)
+    db.add(Application(challenge_id=challenge.id, solution_id=solution.id, organisation_id=innovator.organisation_id,
+                       approach="Pilot at one depot", timeline="3 months", status="withdrawn"))
+    db.commit()
+    run(app, db)
+    assert digest_for(db, innovator) is None
+    assert digest_for(db, buyer) is None  # a withdrawn application is no news either, and the match is not
+
+
+def test_an_item_already_received_is_not_sent_again_in_a_later_period(app, db, pair):
+    buyer, innovator, challenge, solution = pair
+    store_match(db, challenge, solution, 0.9)
+    run(app, db)
+    assert "Electrify the bus depot" in digest_for(db, innovator).text_body
+    store_match(db, challenge, solution, 0.95)  # rescored by a rebuild: still the same item
+    assert run(app, db, now=utcnow() + timedelta(days=8)).queued == 0
+
+
+def test_matches_below_the_default_strength_are_never_sent(app, db, pair):
+    buyer, innovator, challenge, solution = pair
+    store_match(db, challenge, solution, 0.03)  # a weak match
+    db.add(DigestPreference(user_id=innovator.id, min_score=0.0, sectors=[]))
+    db.commit()
+    run(app, db)
+    assert digest_for(db, innovator) is None
 
 
 def test_closed_draft_and_archived_items_never_appear(app, db, pair, make):

@@ -24,7 +24,7 @@ def test_hide_then_restore_brings_the_match_back_and_only_the_hiding_org_can(db,
 
     assert hidden_matches.restore_match(db, innovator.id, challenge.id, solution.id) is True
     assert hidden_matches.hidden_matches(db, innovator.id) == []
-    shown = match_queries.for_solution(db, innovator.id, solution.id, match_queries.MatchFilters())
+    shown = match_queries.for_solution(db, innovator.id, solution.id, match_queries.MatchFilters(min_band="weak"))
     assert [m.challenge_id for m in shown.items] == [challenge.id]
 
 

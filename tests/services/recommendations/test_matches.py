@@ -94,14 +94,14 @@ def test_feedback_reorders_the_buyers_list_but_keeps_every_stored_score(db, make
                           description="Crews repair leaks in water mains and pipes quickly.")
     matches.rebuild(db)
     scores = {(m.challenge_id, m.solution_id): m.score for m in db.scalars(select(Match))}
-    before = match_lists.for_challenge(db, buyer.id, leak.id, match_lists.MatchFilters()).items
+    before = match_lists.for_challenge(db, buyer.id, leak.id, match_lists.MatchFilters(min_band="weak")).items
     assert [m.solution_id for m in before] == [sensor.id, loggers.id, crews.id]
     match_lists.record_feedback(db, buyer.id, leak.id, crews.id, "relevant")
     refresh.refresh_due(db)
     for _ in range(2):  # the refresh at once, then the nightly rebuild
         rows = db.scalars(select(Match)).all()
         assert {(m.challenge_id, m.solution_id): m.score for m in rows} == scores
-        listed = match_lists.for_challenge(db, buyer.id, leak.id, match_lists.MatchFilters()).items
+        listed = match_lists.for_challenge(db, buyer.id, leak.id, match_lists.MatchFilters(min_band="weak")).items
         assert [m.solution_id for m in listed] == [crews.id, sensor.id, loggers.id]
         assert listed[0].reasons_seen_by("challenge")[-1]["text"] == "ranked higher: you marked it relevant"
         # the buyer's feedback reasons are for the buyer only
@@ -241,3 +241,19 @@ def test_rebuild_stores_exactly_the_rows_defined_by_the_engine_output(db, make, 
     assert any(r[5] for r in expected.values())
     if with_feedback:  # the buyer's marks did reorder its lists
         assert any(r[3] != r[0] for r in expected.values())
+
+
+def test_lists_leave_out_matches_below_the_default_strength_unless_asked(db, make):
+    from app.services.recommendations.strength import default_min_score, strength_of
+
+    buyer, innovator, leak, sensor, _ = _corpus(make)
+    make.solution(innovator, title="Leak repair crews", sectors=["water"],
+                  description="Crews repair leaks in water mains and pipes quickly.")
+    matches.rebuild(db)
+    every = match_lists.for_challenge(db, buyer.id, leak.id, match_lists.MatchFilters(min_band="weak")).items
+    default = match_lists.for_challenge(db, buyer.id, leak.id, match_lists.MatchFilters()).items
+    assert {m.id for m in default} == {m.id for m in every if m.score >= default_min_score()}
+    assert all(strength_of(m.score).band in ("strong", "good", "possible") for m in default)
+    assert any(strength_of(m.score).band == "weak" for m in every)  # the corpus has a weak pair to leave out
+    strong = match_lists.for_challenge(db, buyer.id, leak.id, match_lists.MatchFilters(min_band="strong")).items
+    assert all(strength_of(m.score).band == "strong" for m in strong)
