@@ -22,3 +22,18 @@ def test_statistics_page_is_short_with_tables_collapsed(live_server, live_make, 
     page.click("#chart-funnel-title ~ details summary")
     assert page.locator("#table-funnel tbody tr").nth(2).locator("td").inner_text() == str(pilots)
     ui.screenshot(page, "statistics-seed")
+
+
+def test_pilot_register_reads_on_a_phone(live_server, live_make, ui, page):
+    seeding.load(live_make.session, seeding.read_seed_files(ROOT / "seed_data"), settings=live_make.settings)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(ui.url("/pilots"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    line = page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight)")
+    periods = page.locator("#pilots td.period")
+    assert periods.count() > 0
+    for box in (periods.nth(i).bounding_box() for i in range(periods.count())):
+        assert box["height"] < 2.5 * line, box  # one line, two at most; it used to wrap onto four
+    assert page.locator("#pilots td.period").first.evaluate("e => getComputedStyle(e, '::before').content") \
+        == '"Period: "'
+    ui.screenshot(page, "pilots-register-phone")

@@ -202,4 +202,3 @@ def test_statistics_headline_funnel_and_register_count_the_same_rows(client, pub
     assert headline == funnel == [2, 2, 2, 1]
     register = client.get("/pilots").get_data(as_text=True)
     assert "2 results" in register and f'href="/pilots/{cancelled.id}"' in register
-
