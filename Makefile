@@ -8,7 +8,7 @@ PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev chromium migrate seed serve lint security clean
+.PHONY: run test install install-dev chromium migrate seed serve lint security screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ security: install-dev
 lint: install-dev
 	$(BIN)/ruff check app tests bench
 	$(BIN)/lint-imports --no-cache --no-logo
+
+# The main pages of each role at desktop and phone width into docs/screenshots/ (a throw-away seeded database).
+screenshots: install-dev chromium
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

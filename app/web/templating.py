@@ -4,6 +4,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from app.code_lists import COUNTRIES, ORG_KINDS, PRICING_MODELS, SECTORS, TRL_LABELS, country_name, sector_label
 from app.display_formats import closes_in, money, short_date
@@ -22,11 +24,25 @@ def url_with(**changes) -> str:
     return f"{path}?{urlencode(args)}" if args else path
 
 
+# CommonMark with raw HTML off: our own API descriptions only, and any "<" in them is escaped, not markup.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+
+def markdown_inline(text: str | None) -> Markup:
+    """One paragraph of Markdown (`code`, *emphasis*, links) as inline HTML, with no <p> around it."""
+    return Markup(_MARKDOWN.renderInline(text or ""))  # noqa: S704 (html=False escapes raw HTML)
+
+
+def markdown_block(text: str | None) -> Markup:
+    """Markdown with paragraphs and lists, as HTML."""
+    return Markup(_MARKDOWN.render(text or ""))  # noqa: S704 (html=False escapes raw HTML)
+
+
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         sector=sector_label, country=country_name, closes_in=closes_in, money=money,
         kind=lambda code: ORG_KINDS.get(code, code), pricing=lambda code: PRICING_MODELS.get(code, code),
-        date=short_date, strength=strength_of,
+        date=short_date, strength=strength_of, markdown=markdown_block, markdown_inline=markdown_inline,
     )
     app.jinja_env.globals.update(
         SECTORS=SECTORS, COUNTRIES=COUNTRIES, TRL_LABELS=TRL_LABELS, url_with=url_with,

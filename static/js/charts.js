@@ -24,7 +24,7 @@
         maintainAspectRatio: false,
         animation: false,
         plugins: { legend: { display: spec.datasets.length > 1 }, title: { display: false } },
-        scales: { x: { beginAtZero: true }, y: { beginAtZero: true } }
+        scales: { x: { beginAtZero: true, stacked: !!spec.stacked }, y: { beginAtZero: true, stacked: !!spec.stacked } }
       }
     });
     canvas.setAttribute("data-drawn", "true");

@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 
+from app.code_lists import SECTORS
 from app.models import Match, OutboxMessage, Pilot
 from app.services.errors import InvalidTransition, NotFound, ValidationFailed
 from app.services.procurement import pilot_records, pilots
@@ -108,10 +109,12 @@ def test_full_pilot_gives_evidence_and_statistics(db, make):
     assert (evidence.cities, evidence.adopted_by, evidence.average_rating) == (1, 1, 4.0)
     figures = statistics.platform_statistics(db)
     assert figures.charts["funnel"].datasets["Count"] == [1, 1, 1, 1]
-    assert figures.charts["spend_year_EUR"].labels == ["2025"]
-    assert figures.charts["spend_year_EUR"].datasets == {"EUR": [20000]}
-    assert figures.charts["spend_buyer_EUR"].datasets == {"EUR": [20000]}
-    assert figures.charts["spend_buyer_EUR"].labels == [buyer.organisation.name]
+    sector = SECTORS[challenge.sector]
+    assert "spend_sector_EUR" not in figures.charts  # one sector: a table row, not a one-bar chart
+    assert figures.spend == [(sector, "EUR", 20000)]
+    assert figures.charts["sectors"].datasets == {"Challenges": [1], "Pilots": [1], "Adopted": [1]}
+    outcomes = figures.charts["outcomes"]
+    assert outcomes.labels == [str(pilot.awarded_at.year)] and outcomes.datasets == {"Adopted": [1]}
     expected = (pilot.awarded_at - challenge.published_at).total_seconds() / 86400
     assert figures.median_days_to_award == round(expected, 1)
 
