@@ -55,6 +55,19 @@ def database_url(tmp_path_factory):
         yield url
 
 
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A second database with no tables, on the engine this run uses (migration and restore tests)."""
+    base = os.environ.get("DATABASE_URL", "")
+    if base.startswith("postgresql"):
+        generator = _postgres_database(base)
+        yield next(generator)
+        generator.close()
+    else:
+        (tmp_path / "empty").mkdir()
+        yield f"sqlite:///{tmp_path / 'empty' / 'civimatch.sqlite'}"
+
+
 def _empty_tables(engine) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:

@@ -6,29 +6,16 @@ import json
 import os
 import re
 
-import pytest
 from sqlalchemy import select
 
 from app.db import new_session
 from app.models import Match
 from app.services.operations import backups
-from tests.conftest import _empty_tables, _postgres_database, make_test_app
+from tests.conftest import _empty_tables, make_test_app
 from tests.factories import PASSWORD, Factory
 from tests.pilot_scenario import evaluated_pilot
 
 CSRF = re.compile(rb'name="csrf_token" (?:type="hidden" )?value="[^"]+"')
-
-
-@pytest.fixture
-def empty_database_url(tmp_path):
-    """A second, empty database on the run's engine (nothing migrated: the restore brings the schema)."""
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith("postgresql"):
-        generator = _postgres_database(base)
-        yield next(generator)
-        generator.close()
-    else:
-        yield f"sqlite:///{tmp_path / 'restored' / 'civimatch.sqlite'}"
 
 
 def _matches(app) -> list[tuple]:

@@ -5,9 +5,6 @@ the server named by DATABASE_URL), so it never disturbs the run's shared test da
 """
 from __future__ import annotations
 
-import os
-
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -18,19 +15,6 @@ from app import models  # noqa: F401  (every table on Base.metadata)
 from app.cli.database import alembic_config, upgrade
 from app.db import Base, make_engine
 from app.schema_filters import include_object  # the same filter as migrations/env.py
-from tests.conftest import _postgres_database
-
-
-@pytest.fixture
-def empty_database_url(tmp_path):
-    """A database with no tables, on the engine this run uses."""
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith("postgresql"):
-        generator = _postgres_database(base)
-        yield next(generator)
-        generator.close()
-    else:
-        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
 
 
 def _schema_differences(url: str) -> list:
