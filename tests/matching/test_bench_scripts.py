@@ -106,7 +106,7 @@ def test_quality_bench_rejects_a_damaged_compressed_file_with_one_line(tmp_path)
 
 
 def test_quality_bench_defaults_to_the_vendored_sbir_set():
-    """The data ships in the repository (no ../shared): the defaults exist and decompress to
+    """The data ships in the repository (nothing outside the repository): the defaults exist and decompress to
     the documented set of 857 challenges, 1,289 solutions and one winner per challenge."""
     spec = importlib.util.spec_from_file_location("ranking_quality", SCRIPT)
     ranking_quality = importlib.util.module_from_spec(spec)
