@@ -94,7 +94,7 @@ REASON = obj({"kind": {"type": "string"}, "text": {"type": "string"}})
 MATCH = obj({
     "challenge": ITEM_REF, "solution": ITEM_REF, "score": {"type": "number", "minimum": 0, "maximum": 1},
     "strength": {"type": "number", "minimum": 0, "maximum": 1,
-                 "description": "Calibrated probability that the pair is relevant (the raw `score` is not one)."},
+                 "description": "Calibrated probability that the pair is relevant (the raw score is not one)."},
     "band": {"type": "string", "enum": ["strong", "good", "possible", "weak"]},
     "rank_for_challenge": {"type": ["integer", "null"]}, "rank_for_solution": {"type": ["integer", "null"]},
     "reasons": {"type": "array", "items": REASON}, "model_version": {"type": "string"},

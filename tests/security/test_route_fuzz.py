@@ -26,7 +26,7 @@ from app.security.form_rules import CheckedForm
 from app.services.accounts import api_tokens
 from app.services.accounts import users as accounts
 from app.services.moderation import reports
-from app.services.procurement import pilots
+from app.services.procurement import clarifications, pilots
 from tests.factories import PASSWORD, Factory
 from tests.pilot_scenario import award_data, scored_shortlist
 from tests.security.routes import sample_path
@@ -93,12 +93,13 @@ def _world(db, settings) -> dict:
     report = reports.file_report(db, buyer.id, "solution", solution.id, "Looks copied")
     users = {"anonymous": None, "innovator": innovator, "buyer": buyer, "admin": admin}
     token = api_tokens.create_token(db, buyer.id, "revocable").token
+    enquiry = clarifications.ask(db, innovator.id, make.challenge(buyer).id, "Is Modbus acceptable?")
     ids = {
         "challenge_id": [challenge.id], "solution_id": [solution.id], "application_id": [application.id],
         "pilot_id": [pilot.id], "org_id": [buyer.organisation_id, innovator.organisation_id],
         "organisation_id": [buyer.organisation_id, innovator.organisation_id], "report_id": [report.id],
         "user_id": [buyer.id, innovator.id], "item_id": [challenge.id, solution.id],
-        "message_id": [1], "token_id": [token.id],
+        "message_id": [1], "token_id": [token.id], "enquiry_id": [enquiry.id],
         "kind": ["challenge", "solution", "organisation"], "name": ["challenges", "pilots"], "token": ["x"],
     }
     return {"users": users, "ids": ids}
